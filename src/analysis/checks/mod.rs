@@ -1,0 +1,138 @@
+//! The checks, one per file, and the driver that feeds them.
+//!
+//! Every check here is about a call into the `time` package, so the driver first finds the
+//! top-level declarations whose text mentions one of those functions (a fast substring search),
+//! then walks each such declaration once to collect the calls every check looks at. On a 3 MB
+//! generated file an edit then costs a substring scan, not a walk of the whole tree.
+
+pub mod after_in_loop;
+pub mod ticker;
+pub mod time_tick;
+
+use std::collections::HashMap;
+
+use tree_sitter::{Node, Tree};
+
+use super::syntax::{self, TimeImport};
+use super::{FileContext, Finding, Severity};
+
+/// The `time` functions the checks care about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeFunc {
+    NewTicker,
+    Tick,
+    After,
+}
+
+impl TimeFunc {
+    const ALL: [TimeFunc; 3] = [TimeFunc::NewTicker, TimeFunc::Tick, TimeFunc::After];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeFunc::NewTicker => "NewTicker",
+            TimeFunc::Tick => "Tick",
+            TimeFunc::After => "After",
+        }
+    }
+}
+
+/// What one walk of a declaration found, shared by every check.
+pub struct Context<'a, 't> {
+    pub source: &'a str,
+    pub file: &'a FileContext,
+    pub time: &'a TimeImport,
+    /// Calls of `time` functions in this declaration, in source order.
+    pub calls: Vec<(Node<'t>, TimeFunc)>,
+    /// Names fixes have introduced per function (by node id), so two fixes in one function
+    /// never pick the same fresh name.
+    pub reserved_names: HashMap<usize, std::collections::HashSet<String>>,
+}
+
+impl<'t> Context<'_, 't> {
+    /// Warning while the runtime keeps unstopped timers forever; Information once it collects them.
+    pub fn timer_severity(&self) -> Severity {
+        if self.file.go.timers_collected() {
+            Severity::Information
+        } else {
+            Severity::Warning
+        }
+    }
+
+    pub fn calls_of(&self, func: TimeFunc) -> Vec<Node<'t>> {
+        self.calls
+            .iter()
+            .filter(|(_, f)| *f == func)
+            .map(|(n, _)| *n)
+            .collect()
+    }
+}
+
+pub fn run_all(source: &str, tree: &Tree, file: &FileContext) -> Vec<Finding> {
+    let root = tree.root_node();
+    let time = TimeImport::find(root, source);
+    if !time.is_imported() {
+        return Vec::new();
+    }
+    let mut findings = Vec::new();
+    for decl in candidate_declarations(root, source) {
+        let mut ctx = Context {
+            source,
+            file,
+            time: &time,
+            calls: collect_time_calls(decl, source, &time),
+            reserved_names: HashMap::new(),
+        };
+        if ctx.calls.is_empty() {
+            continue;
+        }
+        ticker::check(&mut ctx, &mut findings);
+        time_tick::check(&mut ctx, &mut findings);
+        after_in_loop::check(&mut ctx, &mut findings);
+    }
+    findings
+}
+
+/// Top-level declarations whose text mentions `Tick` or `After`, in source order.
+fn candidate_declarations<'t>(root: Node<'t>, source: &str) -> Vec<Node<'t>> {
+    let mut hits: Vec<usize> = Vec::new();
+    for needle in ["Tick", "After"] {
+        let finder = memchr::memmem::Finder::new(needle);
+        hits.extend(finder.find_iter(source.as_bytes()));
+    }
+    hits.sort_unstable();
+    let mut decls: Vec<Node<'t>> = Vec::new();
+    for at in hits {
+        if decls.last().is_some_and(|d| d.byte_range().contains(&at)) {
+            continue;
+        }
+        if let Some(decl) = root
+            .first_child_for_byte(at)
+            .filter(|d| d.start_byte() <= at)
+        {
+            if decls.last() != Some(&decl) {
+                decls.push(decl);
+            }
+        }
+    }
+    decls
+}
+
+fn collect_time_calls<'t>(
+    decl: Node<'t>,
+    source: &str,
+    time: &TimeImport,
+) -> Vec<(Node<'t>, TimeFunc)> {
+    let mut calls = Vec::new();
+    syntax::walk(decl, |n| {
+        if n.kind() == "call_expression" {
+            if let Some(f) = TimeFunc::ALL
+                .into_iter()
+                .find(|f| time.is_call_of(n, source, f.name()))
+            {
+                calls.push((n, f));
+            }
+        }
+        true
+    });
+    calls
+}

@@ -1,0 +1,150 @@
+//! Fixes as byte-range edits, and the Go way of laying out inserted lines (tabs, gofmt style).
+
+use std::ops::Range;
+
+/// Replace `range` (bytes of the original text) with `new_text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub new_text: String,
+}
+
+impl Edit {
+    pub fn insert(at: usize, text: impl Into<String>) -> Edit {
+        Edit {
+            range: at..at,
+            new_text: text.into(),
+        }
+    }
+
+    pub fn replace(range: Range<usize>, text: impl Into<String>) -> Edit {
+        Edit {
+            range,
+            new_text: text.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+/// Applies edits given against `source`. Edits that overlap one already applied are skipped and
+/// returned, so a caller can report them instead of producing broken code.
+pub fn apply(source: &str, edits: &[Edit]) -> (String, Vec<Edit>) {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(source.len() + 64);
+    let mut skipped = Vec::new();
+    let mut cursor = 0;
+    for edit in sorted {
+        if edit.range.start < cursor || edit.range.end > source.len() {
+            skipped.push(edit.clone());
+            continue;
+        }
+        out.push_str(&source[cursor..edit.range.start]);
+        out.push_str(&edit.new_text);
+        cursor = edit.range.end;
+    }
+    out.push_str(&source[cursor..]);
+    (out, skipped)
+}
+
+/// The byte offset where the line holding `offset` starts.
+pub fn line_start(source: &str, offset: usize) -> usize {
+    source[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The byte offset of the end of the line holding `offset` (before `\r\n` or `\n`).
+pub fn line_end(source: &str, offset: usize) -> usize {
+    let end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
+    if end > offset && source.as_bytes()[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
+}
+
+/// The leading white space of the line holding `offset`.
+pub fn indentation(source: &str, offset: usize) -> &str {
+    let start = line_start(source, offset);
+    let rest = &source[start..];
+    &rest[..rest.len() - rest.trim_start_matches([' ', '\t']).len()]
+}
+
+/// The line break the file uses, so inserted lines match it.
+pub fn line_break(source: &str) -> &'static str {
+    if source.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// Inserts `lines` as new lines after the line on which `offset` lies, each indented by
+/// `indent`. Inserting at the end of the line keeps a trailing comment where it was.
+pub fn insert_lines_after(source: &str, offset: usize, indent: &str, lines: &[String]) -> Edit {
+    let at = line_end(source, offset);
+    let nl = line_break(source);
+    let mut text = String::new();
+    for line in lines {
+        text.push_str(nl);
+        text.push_str(indent);
+        text.push_str(line);
+    }
+    Edit::insert(at, text)
+}
+
+/// Inserts `lines` as new lines before the line on which `offset` lies, indented like it.
+pub fn insert_lines_before(source: &str, offset: usize, lines: &[String]) -> Edit {
+    let at = line_start(source, offset);
+    let indent = indentation(source, offset);
+    let nl = line_break(source);
+    let mut text = String::new();
+    for line in lines {
+        text.push_str(indent);
+        text.push_str(line);
+        text.push_str(nl);
+    }
+    Edit::insert(at, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applies_edits_in_order_and_skips_overlaps() {
+        let src = "abcdef";
+        let edits = vec![
+            Edit::replace(4..5, "E"),
+            Edit::insert(0, ">"),
+            Edit::replace(1..3, "BC"),
+            Edit::replace(2..4, "x"),
+        ];
+        let (out, skipped) = apply(src, &edits);
+        assert_eq!(out, ">aBCdEf");
+        assert_eq!(skipped, vec![Edit::replace(2..4, "x")]);
+    }
+
+    #[test]
+    fn lines_and_indentation() {
+        let src = "func f() {\r\n\tt := x // c\r\n}\r\n";
+        let at = src.find("t :=").unwrap();
+        assert_eq!(indentation(src, at), "\t");
+        assert_eq!(
+            &src[line_start(src, at)..line_end(src, at)],
+            "\tt := x // c"
+        );
+        let edit = insert_lines_after(src, at, "\t", &["defer t.Stop()".into()]);
+        let (out, _) = apply(src, &[edit]);
+        assert_eq!(
+            out,
+            "func f() {\r\n\tt := x // c\r\n\tdefer t.Stop()\r\n}\r\n"
+        );
+    }
+}

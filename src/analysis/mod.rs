@@ -1,0 +1,136 @@
+//! The analysis core: a Go syntax tree in, findings out.
+//!
+//! Nothing here knows about LSP. Ranges are byte offsets into the source text; the server and
+//! the command line convert them to whatever their users expect.
+
+pub mod checks;
+pub mod fix;
+pub mod go_version;
+pub mod suppress;
+pub mod syntax;
+
+use std::ops::Range;
+use std::path::Path;
+
+pub use fix::{Edit, Fix};
+pub use go_version::GoSemantics;
+
+/// The stable diagnostic codes: editors, configs and suppressions name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    UnstoppedTicker,
+    TimeTick,
+    AfterInLoop,
+}
+
+impl Code {
+    pub const ALL: [Code; 3] = [Code::UnstoppedTicker, Code::TimeTick, Code::AfterInLoop];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::UnstoppedTicker => "unstopped-ticker",
+            Code::TimeTick => "time-tick",
+            Code::AfterInLoop => "after-in-loop",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// Where the page that explains this check lives.
+    pub fn docs_url(self) -> String {
+        format!("{DOCS_BASE_URL}{}.md", self.as_str())
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The published home of `docs/checks/`.
+pub const DOCS_BASE_URL: &str = "https://github.com/leakls/leakls/blob/main/docs/checks/";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "information",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// A place elsewhere that explains a finding (for example each site that grows a global).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub range: Range<usize>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub range: Range<usize>,
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub related: Vec<Related>,
+    /// The fixes that change the program, best first. The "ignore" fix is not among them: it is
+    /// the same for every finding and is built on demand by [`suppress::ignore_fix`].
+    pub fixes: Vec<Fix>,
+}
+
+/// What the checks need to know about the file besides its text.
+#[derive(Debug, Clone, Default)]
+pub struct FileContext {
+    /// The Go semantics in force for this file (from the nearest go.mod).
+    pub go: GoSemantics,
+    /// `_test.go` files run under `go test`, where a leaked ticker dies with the process.
+    pub is_test_file: bool,
+}
+
+impl FileContext {
+    pub fn for_path(path: &Path, go: GoSemantics) -> FileContext {
+        let is_test_file = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.ends_with("_test.go"));
+        FileContext { go, is_test_file }
+    }
+}
+
+/// Parses Go source from scratch. A fresh parser per call is cheap next to the parse itself.
+pub fn parse(source: &str) -> tree_sitter::Tree {
+    let mut parser = new_parser();
+    parser
+        .parse(source, None)
+        .expect("tree-sitter returns a tree when no cancellation or timeout is set")
+}
+
+pub fn new_parser() -> tree_sitter::Parser {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_go::LANGUAGE.into())
+        .expect("the tree-sitter-go grammar matches the tree-sitter ABI (checked by a test)");
+    parser
+}
+
+/// Runs every check on one file and drops what `//leakls:ignore` comments silence.
+pub fn analyze(source: &str, tree: &tree_sitter::Tree, ctx: &FileContext) -> Vec<Finding> {
+    let mut findings = checks::run_all(source, tree, ctx);
+    let ignores = suppress::Ignores::scan(source);
+    findings.retain(|f| !ignores.silences(source, f));
+    findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+    findings
+}

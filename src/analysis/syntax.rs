@@ -1,0 +1,511 @@
+//! Small questions about the Go syntax tree that several checks ask.
+//!
+//! Walks are iterative (an explicit cursor, or a depth bound) so that hostile input such as
+//! 100,000 nested parentheses cannot overflow the stack.
+
+use tree_sitter::{Node, TreeCursor};
+
+/// Recursion into statements stops here; deeper code is treated conservatively.
+const MAX_STATEMENT_DEPTH: usize = 256;
+
+pub fn text<'a>(node: Node, source: &'a str) -> &'a str {
+    source.get(node.byte_range()).unwrap_or("")
+}
+
+pub fn is_function(kind: &str) -> bool {
+    matches!(
+        kind,
+        "function_declaration" | "method_declaration" | "func_literal"
+    )
+}
+
+/// Visits `node` and its descendants in source order. `visit` returns false to skip a node's
+/// children.
+pub fn walk<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
+    let mut cursor: TreeCursor<'t> = node.walk();
+    let mut descend = visit(cursor.node());
+    loop {
+        if descend && cursor.goto_first_child() {
+            descend = visit(cursor.node());
+            continue;
+        }
+        loop {
+            if cursor.node() == node {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                descend = visit(cursor.node());
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+/// How the file names the standard `time` package.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TimeImport {
+    /// The identifier that refers to the package (`time`, or an alias such as `tm`).
+    pub name: Option<String>,
+    /// `import . "time"`: its functions are called unqualified.
+    pub dot: bool,
+}
+
+impl TimeImport {
+    pub fn find(root: Node, source: &str) -> TimeImport {
+        let mut found = TimeImport::default();
+        let mut cursor = root.walk();
+        for decl in root.named_children(&mut cursor) {
+            if decl.kind() != "import_declaration" {
+                continue;
+            }
+            walk(decl, |n| {
+                if n.kind() != "import_spec" {
+                    return true;
+                }
+                let path = n.child_by_field_name("path").map(|p| text(p, source));
+                if !matches!(path, Some("\"time\"") | Some("`time`")) {
+                    return false;
+                }
+                match n.child_by_field_name("name") {
+                    None => found.name = Some("time".to_string()),
+                    Some(alias) => match alias.kind() {
+                        "dot" => found.dot = true,
+                        "package_identifier" => found.name = Some(text(alias, source).to_string()),
+                        _ => {} // `_ "time"` gives no name to call through
+                    },
+                }
+                false
+            });
+        }
+        found
+    }
+
+    pub fn is_imported(&self) -> bool {
+        self.name.is_some() || self.dot
+    }
+
+    /// If `call` is a call of the `time` package function `func`, true.
+    /// `clock.NewTicker()` and `t.After(u)` are other packages' and values' methods: false.
+    pub fn is_call_of(&self, call: Node, source: &str, func: &str) -> bool {
+        let Some(callee) = call.child_by_field_name("function") else {
+            return false;
+        };
+        match callee.kind() {
+            "selector_expression" => {
+                let operand = callee.child_by_field_name("operand");
+                let field = callee.child_by_field_name("field");
+                match (operand, field, &self.name) {
+                    (Some(op), Some(f), Some(name)) => {
+                        op.kind() == "identifier"
+                            && text(op, source) == name
+                            && text(f, source) == func
+                    }
+                    _ => false,
+                }
+            }
+            "identifier" => self.dot && text(callee, source) == func,
+            _ => false,
+        }
+    }
+
+    /// How fix text should spell a `time` function: `time.NewTicker`, `tm.NewTicker`, or
+    /// `NewTicker` under a dot import.
+    pub fn qualified(&self, func: &str) -> String {
+        match &self.name {
+            Some(name) => format!("{name}.{func}"),
+            None => func.to_string(),
+        }
+    }
+}
+
+/// The innermost function (declaration, method or literal) that contains `node`.
+pub fn enclosing_function(node: Node) -> Option<Node> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if is_function(n.kind()) {
+            return Some(n);
+        }
+        cur = n.parent();
+    }
+    None
+}
+
+/// The nearest `for` statement whose every iteration evaluates `node`, inside `func`.
+/// The range expression and the init statement run once, so they are not in the loop.
+pub fn enclosing_loop<'t>(node: Node<'t>, func: Node<'t>) -> Option<Node<'t>> {
+    let mut child = node;
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if n == func {
+            return None;
+        }
+        if n.kind() == "for_statement" {
+            let per_iteration = match child.kind() {
+                "block" => true,
+                "range_clause" => false,
+                "for_clause" => child
+                    .child_by_field_name("initializer")
+                    .is_none_or(|init| !init.byte_range().contains(&node.start_byte())),
+                _ => true, // the condition expression of `for cond {`
+            };
+            if per_iteration {
+                return Some(n);
+            }
+        }
+        child = n;
+        cur = n.parent();
+    }
+    None
+}
+
+/// True for `func main()` at package level (main returns only when the program ends).
+pub fn is_main_function(func: Node, source: &str) -> bool {
+    func.kind() == "function_declaration"
+        && func
+            .child_by_field_name("name")
+            .is_some_and(|n| text(n, source) == "main")
+}
+
+/// Whether control can leave `func` normally: it has a `return`, or the end of its body is
+/// reachable. A function whose loop never exits cannot return.
+pub fn can_return(func: Node, source: &str) -> bool {
+    let Some(body) = func.child_by_field_name("body") else {
+        return true; // an external (assembly) function
+    };
+    let mut has_return = false;
+    walk(body, |n| {
+        if n.kind() == "return_statement" {
+            has_return = true;
+        }
+        !has_return && !is_function(n.kind())
+    });
+    has_return || !is_terminating(body, source, 0)
+}
+
+/// Go's "terminating statement" (the spec's rules, plus calls that never return:
+/// `panic`, `os.Exit`, `log.Fatal*`, `log.Panic*`).
+pub fn is_terminating(stmt: Node, source: &str, depth: usize) -> bool {
+    if depth > MAX_STATEMENT_DEPTH {
+        return false;
+    }
+    match stmt.kind() {
+        "return_statement" | "goto_statement" => true,
+        "expression_statement" => stmt
+            .named_child(0)
+            .is_some_and(|e| is_no_return_call(e, source)),
+        "block" => stmt
+            .named_children(&mut stmt.walk())
+            .find(|c| c.kind() == "statement_list")
+            .is_some_and(|list| is_terminating(list, source, depth + 1)),
+        "statement_list" => {
+            last_statement(stmt).is_some_and(|s| is_terminating(s, source, depth + 1))
+        }
+        "labeled_statement" => {
+            last_statement(stmt).is_some_and(|s| is_terminating(s, source, depth + 1))
+        }
+        "if_statement" => {
+            let cons = stmt.child_by_field_name("consequence");
+            let alt = stmt.child_by_field_name("alternative");
+            match (cons, alt) {
+                (Some(c), Some(a)) => {
+                    is_terminating(c, source, depth + 1) && is_terminating(a, source, depth + 1)
+                }
+                _ => false,
+            }
+        }
+        "for_statement" => is_endless_loop(stmt, source) && !has_break_to(stmt, source),
+        "expression_switch_statement" | "type_switch_statement" | "select_statement" => {
+            let mut has_default = stmt.kind() == "select_statement";
+            let mut all_terminate = true;
+            let mut cursor = stmt.walk();
+            for clause in stmt.named_children(&mut cursor) {
+                match clause.kind() {
+                    "default_case" => has_default = true,
+                    "expression_case" | "type_case" | "communication_case" => {}
+                    _ => continue,
+                }
+                let ends = last_statement(clause).is_some_and(|s| {
+                    s.kind() == "fallthrough_statement" || is_terminating(s, source, depth + 1)
+                });
+                all_terminate &= ends;
+            }
+            has_default && all_terminate && !has_break_to(stmt, source)
+        }
+        _ => false,
+    }
+}
+
+/// The last statement in a block, statement list, case clause or labeled statement.
+fn last_statement(node: Node) -> Option<Node> {
+    let mut cursor = node.walk();
+    let children: Vec<Node> = node
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect();
+    let last = *children.last()?;
+    if last.kind() == "statement_list" {
+        last_statement(last)
+    } else if matches!(last.kind(), "label_name" | "expression_list" | "type_list") {
+        None
+    } else {
+        Some(last)
+    }
+}
+
+/// `for {}`, `for ;; {}`, and a range over a timer channel (`for range t.C`,
+/// `for range time.Tick(d)`): the time package never closes those channels.
+fn is_endless_loop(for_stmt: Node, source: &str) -> bool {
+    let mut cursor = for_stmt.walk();
+    for child in for_stmt.named_children(&mut cursor) {
+        match child.kind() {
+            "block" | "comment" => {}
+            "for_clause" => {
+                if child.child_by_field_name("condition").is_some() {
+                    return false;
+                }
+            }
+            "range_clause" => {
+                if !child
+                    .child_by_field_name("right")
+                    .is_some_and(|r| is_timer_channel(r, source))
+                {
+                    return false;
+                }
+            }
+            _ => return false, // a condition expression
+        }
+    }
+    true
+}
+
+fn is_timer_channel(expr: Node, source: &str) -> bool {
+    match expr.kind() {
+        "selector_expression" => expr
+            .child_by_field_name("field")
+            .is_some_and(|f| text(f, source) == "C"),
+        "call_expression" => expr
+            .child_by_field_name("function")
+            .is_some_and(|f| text(f, source).ends_with(".Tick") || text(f, source) == "Tick"),
+        _ => false,
+    }
+}
+
+fn is_no_return_call(expr: Node, source: &str) -> bool {
+    if expr.kind() != "call_expression" {
+        return false;
+    }
+    let Some(callee) = expr.child_by_field_name("function") else {
+        return false;
+    };
+    matches!(
+        text(callee, source),
+        "panic"
+            | "os.Exit"
+            | "log.Fatal"
+            | "log.Fatalf"
+            | "log.Fatalln"
+            | "log.Panic"
+            | "log.Panicf"
+            | "log.Panicln"
+            | "runtime.Goexit"
+    )
+}
+
+/// True when a `break` inside `stmt` leaves it: an unlabeled break not inside a nested
+/// for/switch/select, or a break naming the label on `stmt`.
+pub fn has_break_to(stmt: Node, source: &str) -> bool {
+    let label = stmt
+        .parent()
+        .filter(|p| p.kind() == "labeled_statement")
+        .and_then(|p| p.child_by_field_name("label"))
+        .map(|l| text(l, source));
+    let mut found = false;
+    let mut cursor = stmt.walk();
+    let children: Vec<Node> = stmt.named_children(&mut cursor).collect();
+    for child in children {
+        walk_breaks(child, source, label, 0, &mut found);
+    }
+    found
+}
+
+fn walk_breaks(node: Node, source: &str, label: Option<&str>, nesting: usize, found: &mut bool) {
+    // `nesting` counts breakable statements between `node` and the statement asked about.
+    let mut stack = vec![(node, nesting)];
+    while let Some((n, nest)) = stack.pop() {
+        if *found {
+            return;
+        }
+        match n.kind() {
+            "break_statement" => {
+                let target = n
+                    .named_child(0)
+                    .filter(|l| l.kind() == "label_name")
+                    .map(|l| text(l, source));
+                match target {
+                    None if nest == 0 => *found = true,
+                    Some(t) if Some(t) == label => *found = true,
+                    _ => {}
+                }
+                continue;
+            }
+            "func_literal" => continue,
+            _ => {}
+        }
+        let inner = if matches!(
+            n.kind(),
+            "for_statement"
+                | "expression_switch_statement"
+                | "type_switch_statement"
+                | "select_statement"
+        ) {
+            nest + 1
+        } else {
+            nest
+        };
+        let mut cursor = n.walk();
+        for child in n.named_children(&mut cursor) {
+            stack.push((child, inner));
+        }
+    }
+}
+
+/// True when some statement kind in `kinds` occurs inside `node`, outside nested functions.
+pub fn contains_statement(node: Node, kinds: &[&str]) -> bool {
+    let mut found = false;
+    walk(node, |n| {
+        if kinds.contains(&n.kind()) {
+            found = true;
+        }
+        !found && (n == node || !is_function(n.kind()))
+    });
+    found
+}
+
+/// Every identifier in `node` with the given name (including inside nested functions).
+pub fn identifiers_named<'t>(node: Node<'t>, source: &str, name: &str) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    walk(node, |n| {
+        if n.kind() == "identifier" && text(n, source) == name {
+            out.push(n);
+        }
+        true
+    });
+    out
+}
+
+/// The position of `child` among the named children of `list`.
+pub fn index_in(list: Node, child: Node) -> Option<usize> {
+    let mut cursor = list.walk();
+    let idx = list.named_children(&mut cursor).position(|c| c == child);
+    idx
+}
+
+/// Picks a name not used anywhere in `scope` and not already taken by `reserved`.
+pub fn fresh_name(
+    scope: Node,
+    source: &str,
+    base: &str,
+    reserved: &mut std::collections::HashSet<String>,
+) -> String {
+    let mut used = std::collections::HashSet::new();
+    walk(scope, |n| {
+        if n.kind() == "identifier" {
+            used.insert(text(n, source));
+        }
+        true
+    });
+    let mut candidate = base.to_string();
+    let mut i = 2;
+    while used.contains(candidate.as_str()) || reserved.contains(&candidate) {
+        candidate = format!("{base}{i}");
+        i += 1;
+    }
+    reserved.insert(candidate.clone());
+    candidate
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn func_named<'t>(tree: &'t tree_sitter::Tree, src: &str, name: &str) -> Node<'t> {
+        let mut found = None;
+        walk(tree.root_node(), |n| {
+            if n.kind() == "function_declaration"
+                && n.child_by_field_name("name").map(|x| text(x, src)) == Some(name)
+            {
+                found = Some(n);
+            }
+            true
+        });
+        found.unwrap()
+    }
+
+    #[test]
+    fn knows_which_functions_can_return() {
+        let src = r#"package p
+func a() { for { } }
+func b() { for { break } }
+func c() { for { if x { return } } }
+func d() { x() }
+func e() { L: for { for { break L } } }
+func f() { for { for { break } } }
+func g() { for { select { case <-c: } } }
+func h() { panic("x") }
+func i() { for { switch { case x: break } } }
+func j() { for { go func() { return }() } }
+"#;
+        let tree = crate::analysis::parse(src);
+        let expect = [
+            ("a", false),
+            ("b", true),
+            ("c", true),
+            ("d", true),
+            ("e", true),
+            ("f", false),
+            ("g", false),
+            ("h", false),
+            ("i", false),
+            ("j", false),
+        ];
+        for (name, want) in expect {
+            assert_eq!(
+                can_return(func_named(&tree, src, name), src),
+                want,
+                "func {name}"
+            );
+        }
+    }
+
+    #[test]
+    fn resolves_the_time_import() {
+        let src = "package p\nimport (\n\ttm \"time\"\n\t\"fmt\"\n)\n";
+        let tree = crate::analysis::parse(src);
+        let t = TimeImport::find(tree.root_node(), src);
+        assert_eq!(t.name.as_deref(), Some("tm"));
+        assert!(!t.dot);
+        let src = "package p\nimport . \"time\"\n";
+        let tree = crate::analysis::parse(src);
+        assert!(TimeImport::find(tree.root_node(), src).dot);
+    }
+
+    #[test]
+    fn walk_survives_deep_nesting() {
+        let depth = 100_000;
+        let src = format!(
+            "package p\nvar x = {}1{}\n",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        );
+        let tree = crate::analysis::parse(&src);
+        let mut count = 0usize;
+        walk(tree.root_node(), |_| {
+            count += 1;
+            true
+        });
+        assert!(count > depth);
+    }
+}

@@ -1,0 +1,3 @@
+//! leakls: finds memory and resource leaks in Go code, as a language server and a linter.
+
+pub mod analysis;

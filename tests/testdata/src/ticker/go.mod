@@ -1,0 +1,3 @@
+module leakls.test/ticker
+
+go 1.22
