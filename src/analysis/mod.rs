@@ -131,6 +131,6 @@ pub fn analyze(source: &str, tree: &tree_sitter::Tree, ctx: &FileContext) -> Vec
     let mut findings = checks::run_all(source, tree, ctx);
     let ignores = suppress::Ignores::scan(source);
     findings.retain(|f| !ignores.silences(source, f));
-    findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+    findings.sort_by_key(|f| (f.range.start, f.code));
     findings
 }

@@ -1,0 +1,124 @@
+//! The report formats of `leakls check`.
+
+use std::io::{self, Write};
+
+use serde_json::json;
+
+use super::FileReport;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `path:line:col: code: message`, like go vet.
+    Text,
+    /// A JSON array, one object per finding.
+    Json,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "text" => Some(Format::Text),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// 1-based line and column (in bytes) of a byte offset, as go vet prints them.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(source: &str) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        (line + 1, offset - self.starts[line] + 1)
+    }
+}
+
+pub fn write(out: &mut impl Write, format: Format, reports: &[FileReport]) -> io::Result<()> {
+    match format {
+        Format::Text => {
+            for report in reports.iter().filter(|r| !r.findings.is_empty()) {
+                let index = LineIndex::new(&report.source);
+                for f in &report.findings {
+                    let (line, col) = index.line_col(f.range.start);
+                    writeln!(
+                        out,
+                        "{}:{line}:{col}: {}: {}",
+                        report.path.display(),
+                        f.code,
+                        f.message
+                    )?;
+                }
+            }
+            Ok(())
+        }
+        Format::Json => {
+            let mut items = Vec::new();
+            for report in reports.iter().filter(|r| !r.findings.is_empty()) {
+                let index = LineIndex::new(&report.source);
+                let place = |offset: usize| index.line_col(offset);
+                for f in &report.findings {
+                    let (line, column) = place(f.range.start);
+                    let (end_line, end_column) = place(f.range.end);
+                    let fixes: Vec<_> = f
+                        .fixes
+                        .iter()
+                        .map(|fix| {
+                            let edits: Vec<_> = fix
+                                .edits
+                                .iter()
+                                .map(|e| {
+                                    let (l, c) = place(e.range.start);
+                                    let (el, ec) = place(e.range.end);
+                                    json!({
+                                        "line": l, "column": c, "end_line": el, "end_column": ec,
+                                        "offset": e.range.start, "end_offset": e.range.end,
+                                        "new_text": e.new_text,
+                                    })
+                                })
+                                .collect();
+                            json!({ "title": fix.title, "edits": edits })
+                        })
+                        .collect();
+                    items.push(json!({
+                        "path": report.path.display().to_string(),
+                        "line": line,
+                        "column": column,
+                        "end_line": end_line,
+                        "end_column": end_column,
+                        "code": f.code.as_str(),
+                        "severity": f.severity.as_str(),
+                        "message": f.message,
+                        "docs": f.code.docs_url(),
+                        "fixes": fixes,
+                    }));
+                }
+            }
+            serde_json::to_writer_pretty(&mut *out, &items)?;
+            writeln!(out)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LineIndex;
+
+    #[test]
+    fn lines_and_byte_columns_are_one_based() {
+        let index = LineIndex::new("ab\né\nx");
+        assert_eq!(index.line_col(0), (1, 1));
+        assert_eq!(index.line_col(3), (2, 1));
+        assert_eq!(index.line_col(5), (2, 3));
+        assert_eq!(index.line_col(6), (3, 1));
+    }
+}

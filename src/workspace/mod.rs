@@ -1,0 +1,4 @@
+//! What spans files: finding the Go files under a folder, and the module each file belongs to.
+
+pub mod discover;
+pub mod modules;
