@@ -101,8 +101,18 @@ pub fn insert_lines_after(source: &str, offset: usize, indent: &str, lines: &[St
 
 /// Inserts `lines` as new lines before the line on which `offset` lies, indented like it.
 pub fn insert_lines_before(source: &str, offset: usize, lines: &[String]) -> Edit {
+    insert_lines_before_indented(source, offset, indentation(source, offset), lines)
+}
+
+/// Inserts `lines` as new lines before the line on which `offset` lies, each indented by
+/// `indent` (for a line whose own indentation is not the statements', such as a label's).
+pub fn insert_lines_before_indented(
+    source: &str,
+    offset: usize,
+    indent: &str,
+    lines: &[String],
+) -> Edit {
     let at = line_start(source, offset);
-    let indent = indentation(source, offset);
     let nl = line_break(source);
     let mut text = String::new();
     for line in lines {

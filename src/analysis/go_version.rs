@@ -135,16 +135,23 @@ impl GoMod {
     }
 
     pub fn semantics(&self) -> GoSemantics {
-        let async_timer_chan = self
-            .godebug
-            .iter()
-            .rev()
-            .find(|(k, _)| k == "asynctimerchan")
-            .and_then(|(_, v)| match v.as_str() {
-                "1" => Some(true),
-                "0" => Some(false),
-                _ => None,
-            });
+        let setting = |key: &str| {
+            self.godebug
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        };
+        // asynctimerchan=1 restores the old timers; 0 and 2 keep the collectable ones (2 only
+        // changes how channels deliver).
+        let async_timer_chan = match setting("asynctimerchan") {
+            Some("1") => Some(true),
+            Some("0" | "2") => Some(false),
+            // `godebug default=go1.22` sets every setting as that release had it.
+            _ => setting("default")
+                .and_then(GoVersion::parse)
+                .map(|v| v < GO_1_23),
+        };
         GoSemantics {
             // A go.mod without a `go` line means Go 1.16 to the go command.
             version: Some(self.go.unwrap_or(GoVersion::new(1, 16, 0))),
@@ -185,6 +192,10 @@ mod tests {
 
         let m =
             GoMod::parse("module m\ngo 1.22\ngodebug (\n\tdefault=go1.21\n\tasynctimerchan=0\n)\n");
+        assert!(m.semantics().timers_collected());
+        let m = GoMod::parse("module m\ngo 1.24\ngodebug default=go1.22\n");
+        assert!(!m.semantics().timers_collected());
+        let m = GoMod::parse("module m\ngo 1.22\ngodebug asynctimerchan=2\n");
         assert!(m.semantics().timers_collected());
     }
 

@@ -8,6 +8,7 @@ pub mod fix;
 pub mod go_version;
 pub mod suppress;
 pub mod syntax;
+pub mod types;
 
 use std::ops::Range;
 use std::path::Path;

@@ -161,12 +161,13 @@ pub fn enclosing_loop<'t>(node: Node<'t>, func: Node<'t>) -> Option<Node<'t>> {
     None
 }
 
-/// True for `func main()` at package level (main returns only when the program ends).
-pub fn is_main_function(func: Node, source: &str) -> bool {
+/// True for `func main()` and `func init()` at package level: each runs once per program, so
+/// what they make once lives as long as the program anyway.
+pub fn runs_once(func: Node, source: &str) -> bool {
     func.kind() == "function_declaration"
         && func
             .child_by_field_name("name")
-            .is_some_and(|n| text(n, source) == "main")
+            .is_some_and(|n| matches!(text(n, source), "main" | "init"))
 }
 
 /// Whether control can leave `func` normally: it has a `return`, or the end of its body is
@@ -412,7 +413,12 @@ pub fn fresh_name(
 ) -> String {
     let mut used = std::collections::HashSet::new();
     walk(scope, |n| {
-        if n.kind() == "identifier" {
+        // Types and packages too: `ticker := ...` would shadow a type named `ticker` used
+        // further down.
+        if matches!(
+            n.kind(),
+            "identifier" | "type_identifier" | "package_identifier"
+        ) {
             used.insert(text(n, source));
         }
         true

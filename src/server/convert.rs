@@ -166,7 +166,7 @@ mod tests {
     fn u2028_is_not_a_line_break() {
         let rope = Rope::from_str("a\u{2028}b\nc");
         assert_eq!(rope.len_lines(), 2);
-        assert_eq!(position(&rope, 5, Encoding::Utf16), pos(0, 2));
+        assert_eq!(position(&rope, 5, Encoding::Utf16), pos(0, 3));
     }
 
     #[test]

@@ -136,3 +136,41 @@ fn collect_time_calls<'t>(
     });
     calls
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::go_version::GoMod;
+
+    /// The fixtures check messages; severity is checked here: Warning while unstopped timers
+    /// live forever, Information once the runtime collects them.
+    #[test]
+    fn severity_follows_the_timer_semantics() {
+        let src = "package p\nimport \"time\"\nfunc f(d time.Duration, in chan int) {\n\
+                   \tt := time.NewTicker(d)\n\t<-t.C\n\tc := time.Tick(d)\n\t<-c\n\
+                   \tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-time.After(d):\n\t\t\treturn\n\t\t}\n\t}\n}\n";
+        let tree = crate::analysis::parse(src);
+        for (gomod, want) in [
+            ("module m\ngo 1.22\n", Severity::Warning),
+            ("module m\ngo 1.23\n", Severity::Information),
+            (
+                "module m\ngo 1.24\ngodebug asynctimerchan=1\n",
+                Severity::Warning,
+            ),
+            (
+                "module m\ngo 1.22\ngodebug asynctimerchan=0\n",
+                Severity::Information,
+            ),
+        ] {
+            let ctx = FileContext {
+                go: GoMod::parse(gomod).semantics(),
+                is_test_file: false,
+            };
+            let findings = crate::analysis::analyze(src, &tree, &ctx);
+            assert_eq!(findings.len(), 3, "{gomod}: {findings:?}");
+            for f in findings {
+                assert_eq!(f.severity, want, "{gomod}: {}", f.code);
+            }
+        }
+    }
+}

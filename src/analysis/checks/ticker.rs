@@ -44,31 +44,37 @@ fn check_call(ctx: &mut Context, call: Node) -> Option<Finding> {
     let source = ctx.source;
     let func = syntax::enclosing_function(call)?;
     let in_loop = syntax::enclosing_loop(call, func).is_some();
-    if !in_loop && (syntax::is_main_function(func, source) || !syntax::can_return(func, source)) {
+    if !in_loop && (syntax::runs_once(func, source) || !syntax::can_return(func, source)) {
         return None;
     }
-    let (subject, fixes) = match holder(call, func, source) {
+    let (subject, fixes, stoppable) = match holder(call, func, source) {
         Holder::Elsewhere => return None,
         Holder::Discarded => (
             "the ticker from NewTicker is discarded, so nothing can stop it".to_string(),
             vec![],
+            false,
         ),
         Holder::ChannelOnly => (
             "only the channel of this ticker is kept, so nothing can stop it".to_string(),
             vec![],
+            false,
         ),
         Holder::Local { name, statement } => {
             if !is_left_unstopped(func, &name, source) {
                 return None;
             }
             let fixes = stop_fix(ctx, func, &name, statement).into_iter().collect();
-            (format!("ticker `{name}` is never stopped"), fixes)
+            (format!("ticker `{name}` is never stopped"), fixes, true)
         }
     };
-    let why = if ctx.file.go.timers_collected() {
-        "since Go 1.23 the runtime collects it once unreferenced, but Stop releases it at once"
-    } else {
-        "before Go 1.23 the runtime never frees an unstopped ticker, so every run of this code leaks one"
+    let why = match (ctx.file.go.timers_collected(), stoppable) {
+        (true, true) => {
+            "since Go 1.23 the runtime collects it once unreferenced, but Stop releases it at once"
+        }
+        (true, false) => "since Go 1.23 the runtime collects it once unreferenced, but it fires until then",
+        (false, _) => {
+            "before Go 1.23 the runtime never frees an unstopped ticker, so every run of this code leaks one"
+        }
     };
     Some(Finding {
         range: call.byte_range(),
@@ -161,7 +167,7 @@ fn holder<'t>(call: Node<'t>, func: Node<'t>, source: &str) -> Holder<'t> {
 }
 
 /// True when `name` is declared inside `func` (a parameter, `var`, `:=` or range variable).
-fn declared_in(func: Node, name: &str, source: &str) -> bool {
+pub(super) fn declared_in(func: Node, name: &str, source: &str) -> bool {
     syntax::identifiers_named(func, source, name)
         .into_iter()
         .any(|id| is_declaration(id))

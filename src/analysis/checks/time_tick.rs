@@ -7,7 +7,7 @@
 
 use tree_sitter::Node;
 
-use super::{Context, TimeFunc};
+use super::{ticker, Context, TimeFunc};
 use crate::analysis::fix::{self, Edit, Fix};
 use crate::analysis::syntax::{self, text};
 use crate::analysis::{Code, Finding};
@@ -23,7 +23,7 @@ pub fn check(ctx: &mut Context, findings: &mut Vec<Finding>) {
         };
         let in_loop = syntax::enclosing_loop(call, func).is_some();
         if !in_loop
-            && (syntax::is_main_function(func, ctx.source) || !syntax::can_return(func, ctx.source))
+            && (syntax::runs_once(func, ctx.source) || !syntax::can_return(func, ctx.source))
         {
             continue;
         }
@@ -65,7 +65,7 @@ fn new_ticker_fix(ctx: &mut Context, func: Node, call: Node) -> Option<Fix> {
                 }
                 _ => false,
             };
-            if !is_value {
+            if !is_value || !channel_stays_local(func, stmt, parent, call, source) {
                 return None;
             }
             stmt
@@ -77,10 +77,7 @@ fn new_ticker_fix(ctx: &mut Context, func: Node, call: Node) -> Option<Fix> {
         Some(p) if p.kind() == "labeled_statement" => p,
         _ => statement,
     };
-    if !anchor
-        .parent()
-        .is_some_and(|p| p.kind() == "statement_list")
-    {
+    if anchor.parent().is_none_or(|p| p.kind() != "statement_list") {
         return None;
     }
     let args = call.child_by_field_name("arguments")?;
@@ -95,8 +92,55 @@ fn new_ticker_fix(ctx: &mut Context, func: Node, call: Node) -> Option<Fix> {
     Some(Fix {
         title: format!("Use {new_ticker} and stop it when the function returns"),
         edits: vec![
-            fix::insert_lines_before(source, anchor.start_byte(), &lines),
+            // gofmt sets a label one tab left of its statement: indent like the `for`, not
+            // like the label line the new lines go before.
+            fix::insert_lines_before_indented(
+                source,
+                anchor.start_byte(),
+                fix::indentation(source, statement.start_byte()),
+                &lines,
+            ),
             Edit::replace(call.byte_range(), format!("{name}.C")),
         ],
     })
+}
+
+/// True when the channel `c := time.Tick(d)` keeps is only received from in this function.
+/// Returned, stored, passed on or read by a closure, it may be read after the function
+/// returns, and a deferred Stop would silence it: then no fix rather than a wrong one.
+fn channel_stays_local(func: Node, stmt: Node, values: Node, call: Node, source: &str) -> bool {
+    let target = syntax::index_in(values, call).and_then(|i| {
+        stmt.child_by_field_name("left")
+            .and_then(|left| left.named_child(i))
+    });
+    let Some(target) = target.filter(|t| t.kind() == "identifier") else {
+        return false; // a field, an element, a dereference
+    };
+    let name = text(target, source);
+    if name == "_" {
+        return true;
+    }
+    if stmt.kind() == "assignment_statement" && !ticker::declared_in(func, name, source) {
+        return false; // a package-level or captured variable
+    }
+    syntax::identifiers_named(func, source, name)
+        .into_iter()
+        .all(|id| {
+            let Some(parent) = id.parent() else {
+                return false;
+            };
+            let received = match parent.kind() {
+                "unary_expression" => parent
+                    .child_by_field_name("operator")
+                    .is_some_and(|op| text(op, source) == "<-"),
+                "range_clause" => parent.child_by_field_name("right") == Some(id),
+                "var_spec" => true, // `var c <-chan time.Time`, assigned later
+                "expression_list" => parent.parent().is_some_and(|gp| {
+                    matches!(gp.kind(), "short_var_declaration" | "assignment_statement")
+                        && gp.child_by_field_name("left") == Some(parent)
+                }),
+                _ => false,
+            };
+            received && syntax::enclosing_function(id) == Some(func)
+        })
 }

@@ -1,0 +1,3 @@
+module leakls.test/afterneg
+
+go 1.22

@@ -1,0 +1,3 @@
+module leakls.test/afterpos
+
+go 1.22

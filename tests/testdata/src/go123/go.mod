@@ -1,0 +1,3 @@
+module leakls.test/go123
+
+go 1.23

@@ -1,0 +1,3 @@
+module leakls.test/mainpkg
+
+go 1.22

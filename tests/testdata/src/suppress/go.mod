@@ -1,0 +1,3 @@
+module leakls.test/suppress
+
+go 1.22

@@ -1,0 +1,3 @@
+module leakls.test/tickerneg
+
+go 1.22

@@ -1,0 +1,3 @@
+module leakls.test/tickerpos
+
+go 1.22

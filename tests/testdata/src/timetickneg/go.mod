@@ -1,0 +1,3 @@
+module leakls.test/timetickneg
+
+go 1.22

@@ -1,0 +1,3 @@
+module leakls.test/timetickpos
+
+go 1.22
