@@ -6,6 +6,7 @@
 pub mod checks;
 pub mod fix;
 pub mod go_version;
+pub mod summary;
 pub mod suppress;
 pub mod syntax;
 pub mod types;

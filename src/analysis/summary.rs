@@ -1,0 +1,898 @@
+//! What a file tells the rest of its module, without its syntax tree: package-level types and
+//! variables, methods, every place a package-level name is written, and the struct fields that
+//! hold tickers. A tree costs ~30 bytes per source byte; a summary a few hundred bytes per
+//! declaration, so closed files keep only this.
+//!
+//! A summary is kept per top-level declaration, with offsets relative to the declaration's start,
+//! so an edit re-summarises only the declarations it touches.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::Arc;
+
+use tree_sitter::{Node, Tree};
+
+use super::syntax::{self, text};
+use super::types::{ImportResolver, TypeExpr};
+
+/// A name as written in a file: `Sessions` (this package) or `state.Sessions` (an import).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NameRef {
+    /// The import's local name, or `None` for this package.
+    pub package: Option<String>,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UseKind {
+    /// `m[k] = v`, `m[k]++`: grows a map (overwrites a slice element).
+    IndexSet,
+    /// `s = append(s, ...)`.
+    Append,
+    /// `m.Store(k, v)`, `m.LoadOrStore(k, v)`.
+    Store,
+    /// `delete`, `clear`, `Delete`, `LoadAndDelete`, `Swap`, `CompareAndDelete`, `Clear`.
+    Remove,
+    /// Any other assignment: `s = s[:0]`, `m = nil`, `m = make(...)`, `s = slices.Delete(...)`.
+    Reassign,
+    /// Handed to code that could change it: a call argument, `&x`, returned, aliased.
+    Escape,
+}
+
+impl UseKind {
+    pub fn grows(self) -> bool {
+        matches!(self, UseKind::IndexSet | UseKind::Append | UseKind::Store)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Use {
+    pub target: NameRef,
+    pub kind: UseKind,
+    /// The statement or call that uses it.
+    pub range: Range<usize>,
+    /// Inside `init`, a `Register*`/`register*` function, or a package-level initializer:
+    /// code that fills a table once.
+    pub setup: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Global {
+    pub name: String,
+    pub name_range: Range<usize>,
+    /// Declared, or inferred from a composite literal, `make`, `new` or `&T{}`.
+    pub ty: TypeExpr,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Method {
+    pub receiver_type: String,
+    pub name: String,
+    /// `None` for `func (*T) M()` and `func (_ *T) M()`.
+    pub receiver_name: Option<String>,
+    /// From the `{` of the body to its `}` (inclusive).
+    pub body: Range<usize>,
+}
+
+/// `x.f = time.NewTicker(d)` or `T{f: time.NewTicker(d)}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TickerField {
+    /// The struct type, when leakls can tell.
+    pub owner: Option<String>,
+    pub field: String,
+    /// The `NewTicker` call.
+    pub call: Range<usize>,
+    /// True for a composite literal (the field is set when the value is made).
+    pub in_literal: bool,
+}
+
+/// What one top-level declaration contributes. Offsets are relative to the declaration start.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct DeclSummary {
+    pub types: Vec<(String, TypeExpr)>,
+    pub globals: Vec<Global>,
+    pub methods: Vec<Method>,
+    pub uses: Vec<Use>,
+    /// Field names `f` in `x.f.Stop` (called or taken as a method value).
+    pub stopped_fields: Vec<String>,
+    /// Field names `f` whose ticker value leaves through `x.f` (argument, return, alias).
+    pub escaped_fields: Vec<String>,
+    pub ticker_fields: Vec<TickerField>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileSummary {
+    pub package: Option<String>,
+    /// (local name, import path); dot and blank imports are left out.
+    pub imports: Vec<(String, String)>,
+    /// The local name of `time`, if imported.
+    pub time: syntax::TimeImport,
+    pub decls: Vec<(Range<usize>, Arc<DeclSummary>)>,
+}
+
+impl FileSummary {
+    pub fn new(source: &str, tree: &Tree) -> FileSummary {
+        Self::update(None, source, tree, &[])
+    }
+
+    /// Re-summarises after `edits` (in the order applied). Declarations outside every edit keep
+    /// their old summary; the rest are walked again. A change to the imports or the package
+    /// clause re-walks everything, since names resolve through them.
+    pub fn update(
+        old: Option<&FileSummary>,
+        source: &str,
+        tree: &Tree,
+        edits: &[tree_sitter::InputEdit],
+    ) -> FileSummary {
+        let root = tree.root_node();
+        let (package, imports) = header(root, source);
+        let time = syntax::TimeImport::find(root, source);
+        let reusable: Vec<(Range<usize>, Arc<DeclSummary>)> = match old {
+            Some(old) if old.package == package && old.imports == imports => {
+                shift_untouched(&old.decls, edits)
+            }
+            _ => Vec::new(),
+        };
+        let ctx = SummaryContext {
+            source,
+            imports: &imports,
+            time: &time,
+        };
+        let mut decls = Vec::new();
+        let mut reuse = reusable.into_iter().peekable();
+        let mut cursor = root.walk();
+        for decl in root.named_children(&mut cursor) {
+            if !matches!(
+                decl.kind(),
+                "type_declaration"
+                    | "var_declaration"
+                    | "function_declaration"
+                    | "method_declaration"
+            ) {
+                continue;
+            }
+            let range = decl.byte_range();
+            while reuse.peek().is_some_and(|(r, _)| r.start < range.start) {
+                reuse.next();
+            }
+            let summary = match reuse.peek() {
+                Some((r, s)) if *r == range => s.clone(),
+                _ => Arc::new(ctx.summarize(decl)),
+            };
+            decls.push((range, summary));
+        }
+        FileSummary {
+            package,
+            imports,
+            time,
+            decls,
+        }
+    }
+
+    /// The declaration summaries with absolute offsets applied by the caller: (decl start, summary).
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &DeclSummary)> {
+        self.decls.iter().map(|(r, s)| (r.start, s.as_ref()))
+    }
+
+    pub fn import_path(&self, local: &str) -> Option<&str> {
+        self.imports
+            .iter()
+            .find(|(l, _)| l == local)
+            .map(|(_, p)| p.as_str())
+    }
+
+    /// Local names under which this file imports `path`.
+    pub fn local_names_of<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.imports
+            .iter()
+            .filter(move |(_, p)| p == path)
+            .map(|(l, _)| l.as_str())
+    }
+}
+
+/// Old declaration ranges moved through the edits; a declaration any edit touched is dropped.
+fn shift_untouched(
+    decls: &[(Range<usize>, Arc<DeclSummary>)],
+    edits: &[tree_sitter::InputEdit],
+) -> Vec<(Range<usize>, Arc<DeclSummary>)> {
+    let mut out = Vec::with_capacity(decls.len());
+    'decls: for (range, summary) in decls {
+        let mut r = range.clone();
+        for e in edits {
+            if r.end < e.start_byte {
+                continue; // entirely before (a touching edit may extend the declaration)
+            }
+            if r.start > e.old_end_byte {
+                let delta = e.new_end_byte as isize - e.old_end_byte as isize;
+                r = (r.start as isize + delta) as usize..(r.end as isize + delta) as usize;
+                continue;
+            }
+            continue 'decls;
+        }
+        out.push((r, summary.clone()));
+    }
+    out
+}
+
+fn header(root: Node, source: &str) -> (Option<String>, Vec<(String, String)>) {
+    let mut package = None;
+    let mut imports = Vec::new();
+    let mut cursor = root.walk();
+    for decl in root.named_children(&mut cursor) {
+        match decl.kind() {
+            "package_clause" => {
+                package = decl.named_child(0).map(|n| text(n, source).to_string());
+            }
+            "import_declaration" => syntax::walk(decl, |n| {
+                if n.kind() != "import_spec" {
+                    return true;
+                }
+                let Some(path) = n.child_by_field_name("path") else {
+                    return false;
+                };
+                let path = text(path, source).trim_matches(|c| c == '"' || c == '`');
+                let local = match n.child_by_field_name("name") {
+                    Some(alias) if alias.kind() == "package_identifier" => {
+                        text(alias, source).to_string()
+                    }
+                    Some(_) => return false, // `.` and `_` give no name
+                    None => path.rsplit('/').next().unwrap_or(path).to_string(),
+                };
+                imports.push((local, path.to_string()));
+                false
+            }),
+            _ => {}
+        }
+    }
+    (package, imports)
+}
+
+struct SummaryContext<'a> {
+    source: &'a str,
+    imports: &'a Vec<(String, String)>,
+    time: &'a syntax::TimeImport,
+}
+
+/// Names of functions whose writes fill a table once (like `database/sql.Register`).
+fn is_setup_function(name: &str) -> bool {
+    name == "init" || name.starts_with("Register") || name.starts_with("register")
+}
+
+impl SummaryContext<'_> {
+    fn summarize(&self, decl: Node) -> DeclSummary {
+        let base = decl.start_byte();
+        let mut out = DeclSummary::default();
+        match decl.kind() {
+            "type_declaration" => {
+                let mut cursor = decl.walk();
+                for spec in decl.named_children(&mut cursor) {
+                    let (Some(name), Some(ty)) = (
+                        spec.child_by_field_name("name"),
+                        spec.child_by_field_name("type"),
+                    ) else {
+                        continue;
+                    };
+                    out.types.push((
+                        text(name, self.source).to_string(),
+                        TypeExpr::from_node(ty, self.source, self.imports),
+                    ));
+                }
+            }
+            "var_declaration" => {
+                syntax::walk(decl, |n| {
+                    if n.kind() == "var_spec" {
+                        self.global_specs(n, base, &mut out);
+                        return false;
+                    }
+                    true
+                });
+                // Function literals in initializers run at package initialisation: setup code.
+                if text(decl, self.source).contains("func") {
+                    self.walk_code(decl, base, true, &mut out);
+                }
+            }
+            "function_declaration" | "method_declaration" => {
+                let name = decl
+                    .child_by_field_name("name")
+                    .map(|n| text(n, self.source))
+                    .unwrap_or("");
+                if decl.kind() == "method_declaration" {
+                    if let Some(m) = self.method(decl, name, base) {
+                        out.methods.push(m);
+                    }
+                }
+                self.walk_code(decl, base, is_setup_function(name), &mut out);
+            }
+            _ => {}
+        }
+        out
+    }
+
+    fn global_specs(&self, spec: Node, base: usize, out: &mut DeclSummary) {
+        let declared = spec
+            .child_by_field_name("type")
+            .map(|t| TypeExpr::from_node(t, self.source, self.imports));
+        let values: Vec<Node> = spec
+            .child_by_field_name("value")
+            .map(|v| v.named_children(&mut v.walk()).collect())
+            .unwrap_or_default();
+        let mut cursor = spec.walk();
+        let names: Vec<Node> = spec.children_by_field_name("name", &mut cursor).collect();
+        for (i, name) in names.into_iter().enumerate() {
+            let ty = declared
+                .clone()
+                .or_else(|| values.get(i).map(|v| self.infer(*v)))
+                .unwrap_or(TypeExpr::Unknown);
+            let r = name.byte_range();
+            out.globals.push(Global {
+                name: text(name, self.source).to_string(),
+                name_range: r.start - base..r.end - base,
+                ty,
+            });
+        }
+    }
+
+    /// The type of an initializer, where it is written out: `T{}`, `&T{}`, `make(T)`, `new(T)`.
+    fn infer(&self, value: Node) -> TypeExpr {
+        let from = |n: Node| TypeExpr::from_node(n, self.source, self.imports);
+        match value.kind() {
+            "composite_literal" => value
+                .child_by_field_name("type")
+                .map(from)
+                .unwrap_or(TypeExpr::Unknown),
+            "unary_expression" if value.child(0).is_some_and(|op| op.kind() == "&") => value
+                .child_by_field_name("operand")
+                .map(|o| TypeExpr::Pointer(Box::new(self.infer(o))))
+                .unwrap_or(TypeExpr::Unknown),
+            "call_expression" => {
+                let callee = value
+                    .child_by_field_name("function")
+                    .map(|f| text(f, self.source));
+                let first = value
+                    .child_by_field_name("arguments")
+                    .and_then(|a| a.named_child(0));
+                match (callee, first) {
+                    (Some("make"), Some(t)) => from(t),
+                    (Some("new"), Some(t)) => TypeExpr::Pointer(Box::new(from(t))),
+                    _ => TypeExpr::Unknown,
+                }
+            }
+            _ => TypeExpr::Unknown,
+        }
+    }
+
+    fn method(&self, decl: Node, name: &str, base: usize) -> Option<Method> {
+        let receiver = decl.child_by_field_name("receiver")?;
+        let param = receiver.named_child(0)?;
+        let ty = param.child_by_field_name("type")?;
+        let receiver_type = TypeExpr::from_node(ty, self.source, self.imports).base_name()?;
+        let receiver_name = param
+            .child_by_field_name("name")
+            .map(|n| text(n, self.source).to_string())
+            .filter(|n| n != "_");
+        let body = decl.child_by_field_name("body")?.byte_range();
+        Some(Method {
+            receiver_type,
+            name: name.to_string(),
+            receiver_name,
+            body: body.start - base..body.end - base,
+        })
+    }
+
+    /// Records writes to package-level names, stopped and escaping fields, and tickers stored in
+    /// fields, in the code of one declaration.
+    fn walk_code(&self, decl: Node, base: usize, setup: bool, out: &mut DeclSummary) {
+        let locals = local_names(decl, self.source);
+        let receiver_type = (decl.kind() == "method_declaration")
+            .then(|| {
+                out.methods
+                    .first()
+                    .map(|m| (m.receiver_name.clone(), m.receiver_type.clone()))
+            })
+            .flatten();
+        let walker = CodeWalker {
+            ctx: self,
+            locals: &locals,
+            base,
+            setup,
+            receiver: receiver_type,
+        };
+        syntax::walk(decl, |n| {
+            walker.visit(n, out);
+            true
+        });
+    }
+}
+
+/// Every name declared inside a declaration (parameters, `:=`, `var`, range variables). A
+/// package-level name with the same spelling is shadowed there; telling scopes apart is not
+/// worth it for this purpose.
+fn local_names<'s>(decl: Node, source: &'s str) -> HashSet<&'s str> {
+    let mut names = HashSet::new();
+    syntax::walk(decl, |n| {
+        match n.kind() {
+            "parameter_declaration"
+            | "variadic_parameter_declaration"
+            | "var_spec"
+            | "const_spec" => {
+                let mut c = n.walk();
+                for name in n.children_by_field_name("name", &mut c) {
+                    names.insert(text(name, source));
+                }
+            }
+            "short_var_declaration" | "range_clause" | "receive_statement" => {
+                let declares = n.kind() == "short_var_declaration"
+                    || n.children(&mut n.walk()).any(|c| c.kind() == ":=");
+                if declares {
+                    if let Some(left) = n.child_by_field_name("left") {
+                        let mut c = left.walk();
+                        for id in left.named_children(&mut c) {
+                            names.insert(text(id, source));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        // Top-level var_specs are globals, not locals: only descend into code.
+        !(n.kind() == "var_declaration" && n.parent().is_some_and(|p| p.kind() == "source_file"))
+            || n.kind() == "var_declaration"
+    });
+    names
+}
+
+struct CodeWalker<'a> {
+    ctx: &'a SummaryContext<'a>,
+    locals: &'a HashSet<&'a str>,
+    base: usize,
+    setup: bool,
+    /// (receiver variable, receiver type) of the method being walked.
+    receiver: Option<(Option<String>, String)>,
+}
+
+/// Calls that only read their arguments.
+fn is_read_only_call(callee: &str) -> bool {
+    matches!(
+        callee,
+        "len" | "cap" | "copy" | "print" | "println" | "append"
+    ) || [
+        "fmt.", "log.", "json.", "slog.", "errors.", "strings.", "strconv.",
+    ]
+    .iter()
+    .any(|p| callee.starts_with(p))
+}
+
+impl CodeWalker<'_> {
+    fn source(&self) -> &str {
+        self.ctx.source
+    }
+
+    fn rel(&self, n: Node) -> Range<usize> {
+        n.start_byte() - self.base..n.end_byte() - self.base
+    }
+
+    fn record(&self, out: &mut DeclSummary, target: NameRef, kind: UseKind, at: Node) {
+        out.uses.push(Use {
+            target,
+            kind,
+            range: self.rel(at),
+            setup: self.setup,
+        });
+    }
+
+    /// A package-level name: an identifier not declared locally, or `pkg.Name` through an import.
+    fn global_ref(&self, n: Node) -> Option<NameRef> {
+        match n.kind() {
+            "identifier" => {
+                let name = text(n, self.source());
+                (name != "_" && !self.locals.contains(name)).then(|| NameRef {
+                    package: None,
+                    name: name.to_string(),
+                })
+            }
+            "selector_expression" => {
+                let operand = n.child_by_field_name("operand")?;
+                let field = n.child_by_field_name("field")?;
+                let local = text(operand, self.source());
+                (operand.kind() == "identifier"
+                    && !self.locals.contains(local)
+                    && self.ctx.imports.iter().any(|(l, _)| l == local))
+                .then(|| NameRef {
+                    package: Some(local.to_string()),
+                    name: text(field, self.source()).to_string(),
+                })
+            }
+            "parenthesized_expression" => n.named_child(0).and_then(|inner| self.global_ref(inner)),
+            _ => None,
+        }
+    }
+
+    fn visit(&self, n: Node, out: &mut DeclSummary) {
+        match n.kind() {
+            "assignment_statement" => self.assignment(n, out),
+            "inc_statement" | "dec_statement" => {
+                if let Some(index) = n.named_child(0).filter(|c| c.kind() == "index_expression") {
+                    if let Some(t) = index
+                        .child_by_field_name("operand")
+                        .and_then(|o| self.global_ref(o))
+                    {
+                        self.record(out, t, UseKind::IndexSet, n);
+                    }
+                }
+            }
+            "call_expression" => self.call(n, out),
+            "unary_expression" => {
+                if n.child(0).is_some_and(|op| op.kind() == "&") {
+                    if let Some(t) = n
+                        .child_by_field_name("operand")
+                        .and_then(|o| self.global_ref(o))
+                    {
+                        self.record(out, t, UseKind::Escape, n);
+                    }
+                }
+            }
+            "return_statement"
+            | "short_var_declaration"
+            | "send_statement"
+            | "keyed_element"
+            | "literal_element" => self.escapes_in(n, out),
+            "selector_expression" => self.field_use(n, out),
+            "composite_literal" => self.literal_tickers(n, out),
+            _ => {}
+        }
+    }
+
+    /// Values handed over whole (returned, aliased, sent, put in a literal) escape.
+    fn escapes_in(&self, n: Node, out: &mut DeclSummary) {
+        let values: Vec<Node> = match n.kind() {
+            "short_var_declaration" => n
+                .child_by_field_name("right")
+                .map(|r| r.named_children(&mut r.walk()).collect())
+                .unwrap_or_default(),
+            "return_statement" => n
+                .named_child(0)
+                .map(|l| l.named_children(&mut l.walk()).collect())
+                .unwrap_or_default(),
+            "send_statement" => n.child_by_field_name("value").into_iter().collect(),
+            _ => n.named_children(&mut n.walk()).collect(),
+        };
+        for v in values {
+            if let Some(t) = self.global_ref(v) {
+                self.record(out, t, UseKind::Escape, v);
+            }
+        }
+    }
+
+    fn assignment(&self, n: Node, out: &mut DeclSummary) {
+        let (Some(left), Some(right)) = (
+            n.child_by_field_name("left"),
+            n.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        let plain = n
+            .child_by_field_name("operator")
+            .is_some_and(|op| text(op, self.source()) == "=");
+        let lhs: Vec<Node> = left.named_children(&mut left.walk()).collect();
+        let rhs: Vec<Node> = right.named_children(&mut right.walk()).collect();
+        for (i, target) in lhs.iter().enumerate() {
+            let value = (lhs.len() == rhs.len()).then(|| rhs[i]);
+            if let Some(t) = self.global_ref(*target) {
+                if !plain {
+                    continue; // `n += 1` on a number
+                }
+                let kind = match value {
+                    Some(v) if self.is_append_to(v, *target) => UseKind::Append,
+                    _ => UseKind::Reassign,
+                };
+                self.record(out, t, kind, n);
+            } else if target.kind() == "index_expression" {
+                if let Some(t) = target
+                    .child_by_field_name("operand")
+                    .and_then(|o| self.global_ref(o))
+                {
+                    self.record(out, t, UseKind::IndexSet, n);
+                }
+            } else if target.kind() == "selector_expression" {
+                if let Some(v) = value.filter(|v| self.is_new_ticker(*v)) {
+                    let field = target
+                        .child_by_field_name("field")
+                        .map(|f| text(f, self.source()).to_string())
+                        .unwrap_or_default();
+                    let owner = target
+                        .child_by_field_name("operand")
+                        .and_then(|o| self.owner_type(o));
+                    out.ticker_fields.push(TickerField {
+                        owner,
+                        field,
+                        call: self.rel(v),
+                        in_literal: false,
+                    });
+                }
+            }
+            // The right-hand side aliases a global: `other = sessions`.
+            if let Some(v) = value {
+                if let Some(t) = self.global_ref(v) {
+                    self.record(out, t, UseKind::Escape, v);
+                }
+            }
+        }
+    }
+
+    /// `append(x, ...)` where x is spelled exactly as the assignment's target.
+    fn is_append_to(&self, value: Node, target: Node) -> bool {
+        value.kind() == "call_expression"
+            && value
+                .child_by_field_name("function")
+                .is_some_and(|f| text(f, self.source()) == "append")
+            && value
+                .child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0))
+                .is_some_and(|first| text(first, self.source()) == text(target, self.source()))
+    }
+
+    fn is_new_ticker(&self, n: Node) -> bool {
+        n.kind() == "call_expression" && self.ctx.time.is_call_of(n, self.source(), "NewTicker")
+    }
+
+    /// The struct type of `x` in `x.f`: the method's receiver type when `x` is the receiver.
+    fn owner_type(&self, operand: Node) -> Option<String> {
+        let (name, ty) = self.receiver.as_ref()?;
+        (operand.kind() == "identifier" && name.as_deref() == Some(text(operand, self.source())))
+            .then(|| ty.clone())
+    }
+
+    fn call(&self, n: Node, out: &mut DeclSummary) {
+        let Some(callee) = n.child_by_field_name("function") else {
+            return;
+        };
+        let args: Vec<Node> = n
+            .child_by_field_name("arguments")
+            .map(|a| a.named_children(&mut a.walk()).collect())
+            .unwrap_or_default();
+        let callee_text = text(callee, self.source());
+        match callee_text {
+            "delete" | "clear" => {
+                if let Some(t) = args.first().and_then(|a| self.global_ref(*a)) {
+                    self.record(out, t, UseKind::Remove, n);
+                }
+                return;
+            }
+            _ => {}
+        }
+        if callee.kind() == "selector_expression" {
+            let method = callee
+                .child_by_field_name("field")
+                .map(|f| text(f, self.source()))
+                .unwrap_or("");
+            if let Some(t) = callee
+                .child_by_field_name("operand")
+                .and_then(|o| self.global_ref(o))
+            {
+                let kind = match method {
+                    "Store" | "LoadOrStore" => Some(UseKind::Store),
+                    "Delete" | "LoadAndDelete" | "Swap" | "CompareAndDelete" | "CompareAndSwap"
+                    | "Clear" => Some(UseKind::Remove),
+                    _ => None,
+                };
+                if let Some(kind) = kind {
+                    self.record(out, t, kind, n);
+                }
+            }
+        }
+        if !is_read_only_call(callee_text) {
+            for arg in args {
+                if let Some(t) = self.global_ref(arg) {
+                    self.record(out, t, UseKind::Escape, arg);
+                }
+            }
+        }
+    }
+
+    /// `x.f.Stop` stops field f; `x.f` handed over whole lets someone else stop it.
+    fn field_use(&self, n: Node, out: &mut DeclSummary) {
+        let Some(operand) = n.child_by_field_name("operand") else {
+            return;
+        };
+        if operand.kind() == "selector_expression"
+            && n.child_by_field_name("field")
+                .is_some_and(|f| text(f, self.source()) == "Stop")
+        {
+            if let Some(field) = operand.child_by_field_name("field") {
+                out.stopped_fields
+                    .push(text(field, self.source()).to_string());
+            }
+            return;
+        }
+        let Some(parent) = n.parent() else { return };
+        let handed_over = match parent.kind() {
+            "argument_list" | "expression_list" | "keyed_element" | "literal_element" => {
+                // On the left of an assignment it is written, not handed over.
+                !(parent.kind() == "expression_list"
+                    && parent
+                        .parent()
+                        .is_some_and(|gp| gp.child_by_field_name("left") == Some(parent)))
+            }
+            "send_statement" | "return_statement" => true,
+            "unary_expression" => parent.child(0).is_some_and(|op| op.kind() == "&"),
+            _ => false,
+        };
+        if handed_over {
+            if let Some(field) = n.child_by_field_name("field") {
+                out.escaped_fields
+                    .push(text(field, self.source()).to_string());
+            }
+        }
+    }
+
+    /// `T{f: time.NewTicker(d)}` and `&T{...}`.
+    fn literal_tickers(&self, n: Node, out: &mut DeclSummary) {
+        let owner = n
+            .child_by_field_name("type")
+            .and_then(|t| TypeExpr::from_node(t, self.source(), self.ctx.imports).base_name());
+        let Some(body) = n.child_by_field_name("body") else {
+            return;
+        };
+        let mut cursor = body.walk();
+        for element in body.named_children(&mut cursor) {
+            if element.kind() != "keyed_element" {
+                continue;
+            }
+            let (Some(key), Some(value)) = (element.named_child(0), element.named_child(1)) else {
+                continue;
+            };
+            let value = if value.kind() == "literal_element" {
+                value.named_child(0).unwrap_or(value)
+            } else {
+                value
+            };
+            if self.is_new_ticker(value) {
+                out.ticker_fields.push(TickerField {
+                    owner: owner.clone(),
+                    field: text(key, self.source()).to_string(),
+                    call: self.rel(value),
+                    in_literal: true,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(src: &str) -> FileSummary {
+        let tree = crate::analysis::parse(src);
+        FileSummary::new(src, &tree)
+    }
+
+    fn uses(s: &FileSummary, name: &str) -> Vec<(UseKind, bool)> {
+        s.iter()
+            .flat_map(|(_, d)| d.uses.iter())
+            .filter(|u| u.target.name == name)
+            .map(|u| (u.kind, u.setup))
+            .collect()
+    }
+
+    #[test]
+    fn records_writes_to_package_level_names() {
+        let src = r#"package p
+
+import "example.com/m/state"
+
+var sessions = map[string]*int{}
+var queue []*int
+
+func add(id string, v *int) {
+	sessions[id] = v
+	queue = append(queue, v)
+	state.Cache.Store(id, v)
+	local := map[string]int{}
+	local["x"] = 1
+}
+
+func init() { sessions["boot"] = nil }
+
+func drop(id string) { delete(sessions, id); queue = queue[1:] }
+"#;
+        let s = summary(src);
+        assert_eq!(
+            s.imports,
+            vec![("state".to_string(), "example.com/m/state".to_string())]
+        );
+        let globals: Vec<_> = s
+            .iter()
+            .flat_map(|(_, d)| d.globals.iter())
+            .map(|g| g.name.clone())
+            .collect();
+        assert_eq!(globals, ["sessions", "queue"]);
+        assert_eq!(
+            uses(&s, "sessions"),
+            [
+                (UseKind::IndexSet, false),
+                (UseKind::IndexSet, true),
+                (UseKind::Remove, false)
+            ]
+        );
+        assert_eq!(
+            uses(&s, "queue"),
+            [(UseKind::Append, false), (UseKind::Reassign, false)]
+        );
+        assert_eq!(uses(&s, "Cache"), [(UseKind::Store, false)]);
+        assert!(uses(&s, "local").is_empty());
+    }
+
+    #[test]
+    fn records_ticker_fields_and_stops() {
+        let src = r#"package p
+
+import "time"
+
+type S struct{ t *time.Ticker; u *time.Ticker }
+
+func NewS() *S { return &S{u: time.NewTicker(time.Second)} }
+
+func (s *S) Start() { s.t = time.NewTicker(time.Second) }
+
+func (s *S) Close() { s.u.Stop() }
+"#;
+        let s = summary(src);
+        let fields: Vec<_> = s
+            .iter()
+            .flat_map(|(_, d)| d.ticker_fields.clone())
+            .collect();
+        assert_eq!(fields.len(), 2);
+        assert_eq!(
+            (
+                fields[0].owner.as_deref(),
+                fields[0].field.as_str(),
+                fields[0].in_literal
+            ),
+            (Some("S"), "u", true)
+        );
+        assert_eq!(
+            (fields[1].owner.as_deref(), fields[1].field.as_str()),
+            (Some("S"), "t")
+        );
+        let stopped: Vec<_> = s
+            .iter()
+            .flat_map(|(_, d)| d.stopped_fields.clone())
+            .collect();
+        assert_eq!(stopped, ["u"]);
+        let methods: Vec<_> = s
+            .iter()
+            .flat_map(|(_, d)| d.methods.iter().map(|m| m.name.clone()))
+            .collect();
+        assert_eq!(methods, ["Start", "Close"]);
+    }
+
+    #[test]
+    fn update_reuses_untouched_declarations() {
+        let src = "package p\n\nvar a = map[int]int{}\n\nfunc f() { a[1] = 2 }\n\nfunc g() {}\n";
+        let mut tree = crate::analysis::parse(src);
+        let old = FileSummary::new(src, &tree);
+        // Insert "x" inside f's body.
+        let at = src.find("a[1]").unwrap();
+        let inserted = "x := 0; _ = x; ";
+        let new_src = format!("{}{inserted}{}", &src[..at], &src[at..]);
+        let edit = tree_sitter::InputEdit {
+            start_byte: at,
+            old_end_byte: at,
+            new_end_byte: at + inserted.len(),
+            start_position: tree_sitter::Point::new(4, 11),
+            old_end_position: tree_sitter::Point::new(4, 11),
+            new_end_position: tree_sitter::Point::new(4, 11 + inserted.len()),
+        };
+        tree.edit(&edit);
+        let new_tree = crate::analysis::new_parser()
+            .parse(&new_src, Some(&tree))
+            .unwrap();
+        let updated = FileSummary::update(Some(&old), &new_src, &new_tree, &[edit]);
+        assert_eq!(updated, FileSummary::new(&new_src, &new_tree));
+        // The untouched declarations are shared, not re-walked.
+        assert!(Arc::ptr_eq(&updated.decls[0].1, &old.decls[0].1));
+        assert!(Arc::ptr_eq(&updated.decls[2].1, &old.decls[2].1));
+        assert!(!Arc::ptr_eq(&updated.decls[1].1, &old.decls[1].1));
+    }
+}
