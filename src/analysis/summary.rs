@@ -13,7 +13,7 @@ use std::sync::Arc;
 use tree_sitter::{Node, Tree};
 
 use super::syntax::{self, text};
-use super::types::{ImportResolver, TypeExpr};
+use super::types::TypeExpr;
 
 /// A name as written in a file: `Sessions` (this package) or `state.Sessions` (an import).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -51,6 +51,8 @@ pub struct Use {
     pub kind: UseKind,
     /// The statement or call that uses it.
     pub range: Range<usize>,
+    /// Its line, counted from the declaration's first line.
+    pub row: usize,
     /// Inside `init`, a `Register*`/`register*` function, or a package-level initializer:
     /// code that fills a table once.
     pub setup: bool,
@@ -107,7 +109,16 @@ pub struct FileSummary {
     pub imports: Vec<(String, String)>,
     /// The local name of `time`, if imported.
     pub time: syntax::TimeImport,
-    pub decls: Vec<(Range<usize>, Arc<DeclSummary>)>,
+    pub decls: Vec<DeclEntry>,
+}
+
+/// One top-level declaration: where it is now, and what it contributes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclEntry {
+    pub range: Range<usize>,
+    /// The 0-based line it starts on.
+    pub row: usize,
+    pub summary: Arc<DeclSummary>,
 }
 
 impl FileSummary {
@@ -127,7 +138,7 @@ impl FileSummary {
         let root = tree.root_node();
         let (package, imports) = header(root, source);
         let time = syntax::TimeImport::find(root, source);
-        let reusable: Vec<(Range<usize>, Arc<DeclSummary>)> = match old {
+        let reusable: Vec<DeclEntry> = match old {
             Some(old) if old.package == package && old.imports == imports => {
                 shift_untouched(&old.decls, edits)
             }
@@ -152,14 +163,19 @@ impl FileSummary {
                 continue;
             }
             let range = decl.byte_range();
-            while reuse.peek().is_some_and(|(r, _)| r.start < range.start) {
+            let row = decl.start_position().row;
+            while reuse.peek().is_some_and(|e| e.range.start < range.start) {
                 reuse.next();
             }
             let summary = match reuse.peek() {
-                Some((r, s)) if *r == range => s.clone(),
+                Some(e) if e.range == range && e.row == row => e.summary.clone(),
                 _ => Arc::new(ctx.summarize(decl)),
             };
-            decls.push((range, summary));
+            decls.push(DeclEntry {
+                range,
+                row,
+                summary,
+            });
         }
         FileSummary {
             package,
@@ -169,9 +185,12 @@ impl FileSummary {
         }
     }
 
-    /// The declaration summaries with absolute offsets applied by the caller: (decl start, summary).
-    pub fn iter(&self) -> impl Iterator<Item = (usize, &DeclSummary)> {
-        self.decls.iter().map(|(r, s)| (r.start, s.as_ref()))
+    /// The declaration summaries with the offset and line they start at: relative offsets and
+    /// rows inside a summary are added to these.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, usize, &DeclSummary)> {
+        self.decls
+            .iter()
+            .map(|e| (e.range.start, e.row, e.summary.as_ref()))
     }
 
     pub fn import_path(&self, local: &str) -> Option<&str> {
@@ -191,13 +210,11 @@ impl FileSummary {
 }
 
 /// Old declaration ranges moved through the edits; a declaration any edit touched is dropped.
-fn shift_untouched(
-    decls: &[(Range<usize>, Arc<DeclSummary>)],
-    edits: &[tree_sitter::InputEdit],
-) -> Vec<(Range<usize>, Arc<DeclSummary>)> {
+fn shift_untouched(decls: &[DeclEntry], edits: &[tree_sitter::InputEdit]) -> Vec<DeclEntry> {
     let mut out = Vec::with_capacity(decls.len());
-    'decls: for (range, summary) in decls {
-        let mut r = range.clone();
+    'decls: for entry in decls {
+        let mut r = entry.range.clone();
+        let mut row = entry.row;
         for e in edits {
             if r.end < e.start_byte {
                 continue; // entirely before (a touching edit may extend the declaration)
@@ -205,11 +222,17 @@ fn shift_untouched(
             if r.start > e.old_end_byte {
                 let delta = e.new_end_byte as isize - e.old_end_byte as isize;
                 r = (r.start as isize + delta) as usize..(r.end as isize + delta) as usize;
+                row = (row as isize + e.new_end_position.row as isize
+                    - e.old_end_position.row as isize) as usize;
                 continue;
             }
             continue 'decls;
         }
-        out.push((r, summary.clone()));
+        out.push(DeclEntry {
+            range: r,
+            row,
+            summary: entry.summary.clone(),
+        });
     }
     out
 }
@@ -394,6 +417,7 @@ impl SummaryContext<'_> {
             ctx: self,
             locals: &locals,
             base,
+            base_row: decl.start_position().row,
             setup,
             receiver: receiver_type,
         };
@@ -445,6 +469,7 @@ struct CodeWalker<'a> {
     ctx: &'a SummaryContext<'a>,
     locals: &'a HashSet<&'a str>,
     base: usize,
+    base_row: usize,
     setup: bool,
     /// (receiver variable, receiver type) of the method being walked.
     receiver: Option<(Option<String>, String)>,
@@ -476,6 +501,7 @@ impl CodeWalker<'_> {
             target,
             kind,
             range: self.rel(at),
+            row: at.start_position().row - self.base_row,
             setup: self.setup,
         });
     }
@@ -521,14 +547,12 @@ impl CodeWalker<'_> {
                 }
             }
             "call_expression" => self.call(n, out),
-            "unary_expression" => {
-                if n.child(0).is_some_and(|op| op.kind() == "&") {
-                    if let Some(t) = n
-                        .child_by_field_name("operand")
-                        .and_then(|o| self.global_ref(o))
-                    {
-                        self.record(out, t, UseKind::Escape, n);
-                    }
+            "unary_expression" if n.child(0).is_some_and(|op| op.kind() == "&") => {
+                if let Some(t) = n
+                    .child_by_field_name("operand")
+                    .and_then(|o| self.global_ref(o))
+                {
+                    self.record(out, t, UseKind::Escape, n);
                 }
             }
             "return_statement"
@@ -769,7 +793,7 @@ mod tests {
 
     fn uses(s: &FileSummary, name: &str) -> Vec<(UseKind, bool)> {
         s.iter()
-            .flat_map(|(_, d)| d.uses.iter())
+            .flat_map(|(_, _, d)| d.uses.iter())
             .filter(|u| u.target.name == name)
             .map(|u| (u.kind, u.setup))
             .collect()
@@ -803,7 +827,7 @@ func drop(id string) { delete(sessions, id); queue = queue[1:] }
         );
         let globals: Vec<_> = s
             .iter()
-            .flat_map(|(_, d)| d.globals.iter())
+            .flat_map(|(_, _, d)| d.globals.iter())
             .map(|g| g.name.clone())
             .collect();
         assert_eq!(globals, ["sessions", "queue"]);
@@ -840,7 +864,7 @@ func (s *S) Close() { s.u.Stop() }
         let s = summary(src);
         let fields: Vec<_> = s
             .iter()
-            .flat_map(|(_, d)| d.ticker_fields.clone())
+            .flat_map(|(_, _, d)| d.ticker_fields.clone())
             .collect();
         assert_eq!(fields.len(), 2);
         assert_eq!(
@@ -857,12 +881,12 @@ func (s *S) Close() { s.u.Stop() }
         );
         let stopped: Vec<_> = s
             .iter()
-            .flat_map(|(_, d)| d.stopped_fields.clone())
+            .flat_map(|(_, _, d)| d.stopped_fields.clone())
             .collect();
         assert_eq!(stopped, ["u"]);
         let methods: Vec<_> = s
             .iter()
-            .flat_map(|(_, d)| d.methods.iter().map(|m| m.name.clone()))
+            .flat_map(|(_, _, d)| d.methods.iter().map(|m| m.name.clone()))
             .collect();
         assert_eq!(methods, ["Start", "Close"]);
     }
@@ -891,8 +915,17 @@ func (s *S) Close() { s.u.Stop() }
         let updated = FileSummary::update(Some(&old), &new_src, &new_tree, &[edit]);
         assert_eq!(updated, FileSummary::new(&new_src, &new_tree));
         // The untouched declarations are shared, not re-walked.
-        assert!(Arc::ptr_eq(&updated.decls[0].1, &old.decls[0].1));
-        assert!(Arc::ptr_eq(&updated.decls[2].1, &old.decls[2].1));
-        assert!(!Arc::ptr_eq(&updated.decls[1].1, &old.decls[1].1));
+        assert!(Arc::ptr_eq(
+            &updated.decls[0].summary,
+            &old.decls[0].summary
+        ));
+        assert!(Arc::ptr_eq(
+            &updated.decls[2].summary,
+            &old.decls[2].summary
+        ));
+        assert!(!Arc::ptr_eq(
+            &updated.decls[1].summary,
+            &old.decls[1].summary
+        ));
     }
 }

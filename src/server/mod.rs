@@ -263,10 +263,15 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        // `only: ["quickfix"]` or a parent kind (`""`); the match is on whole dotted parts.
+        let quickfix_kind = CodeActionKind::QUICKFIX;
+        let quickfix = quickfix_kind.as_str();
         let wants_quickfix = params.context.only.as_ref().is_none_or(|kinds| {
-            kinds
-                .iter()
-                .any(|k| CodeActionKind::QUICKFIX.as_str().starts_with(k.as_str()))
+            kinds.iter().any(|k| {
+                k.as_str().is_empty()
+                    || quickfix == k.as_str()
+                    || quickfix.starts_with(&format!("{}.", k.as_str()))
+            })
         });
         if !wants_quickfix {
             return Ok(None);

@@ -1,0 +1,600 @@
+//! A test client for the real `leakls` binary over stdio.
+//!
+//! A reader thread parses `Content-Length` framing and hands every message to the test. The
+//! client accounts for every message: responses are matched to requests, `window/logMessage` is
+//! recorded, server-to-client requests are answered (with `null`) and recorded, and anything else
+//! must be consumed by the test (`expect_diagnostics`, ...). A message nobody consumed fails the
+//! test at `shutdown`.
+
+#![allow(dead_code)] // each test crate uses a different part of the harness
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// How long to wait for any one expected message.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// What the reader thread sends: a message, or why it stopped reading.
+enum Incoming {
+    Message(Value),
+    Closed,
+    Error(String),
+}
+
+/// How the client initializes the server.
+#[derive(Debug, Clone, Default)]
+pub struct ClientOptions {
+    /// `capabilities.general.positionEncodings`; `None` leaves the field out.
+    pub position_encodings: Option<Vec<&'static str>>,
+    /// `capabilities.workspace.workspaceEdit.documentChanges`.
+    pub document_changes: bool,
+}
+
+pub struct Server {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    incoming: Receiver<Incoming>,
+    stderr: Option<JoinHandle<String>>,
+    /// Messages read but not yet consumed by the test.
+    unconsumed: VecDeque<Value>,
+    next_id: i64,
+    /// Every `window/logMessage`, in order.
+    pub log_messages: Vec<Value>,
+    /// Every request the server sent us (each was answered with `null`).
+    pub server_requests: Vec<Value>,
+    /// Protocol notifications (`$/progress`, ...), which need no answer.
+    pub protocol_notifications: Vec<Value>,
+    /// The `InitializeResult`.
+    pub initialize_result: Value,
+    closed: bool,
+}
+
+/// What `shutdown` observed.
+pub struct Exit {
+    pub stderr: String,
+    pub log_messages: Vec<Value>,
+    pub server_requests: Vec<Value>,
+}
+
+impl Server {
+    /// Spawns `leakls` with `args`, initializes it with `options` and sends `initialized`.
+    pub fn start(args: &[&str], options: ClientOptions, root: Option<&Path>) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_leakls"))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawning the leakls binary");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut stderr_pipe = child.stderr.take().expect("piped stderr");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let message = match read_message(&mut reader) {
+                    Ok(Some(m)) => Incoming::Message(m),
+                    Ok(None) => Incoming::Closed,
+                    Err(e) => Incoming::Error(e),
+                };
+                let last = !matches!(message, Incoming::Message(_));
+                if tx.send(message).is_err() || last {
+                    break;
+                }
+            }
+        });
+        let stderr = std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = stderr_pipe.read_to_string(&mut s);
+            s
+        });
+        let mut server = Server {
+            stdin: child.stdin.take(),
+            child,
+            incoming: rx,
+            stderr: Some(stderr),
+            unconsumed: VecDeque::new(),
+            next_id: 1,
+            log_messages: Vec::new(),
+            server_requests: Vec::new(),
+            protocol_notifications: Vec::new(),
+            initialize_result: Value::Null,
+            closed: false,
+        };
+        let mut capabilities = json!({
+            "textDocument": {
+                "publishDiagnostics": { "versionSupport": true },
+                "codeAction": {
+                    "codeActionLiteralSupport": {
+                        "codeActionKind": { "valueSet": ["quickfix"] }
+                    },
+                    "isPreferredSupport": true
+                }
+            },
+            "workspace": { "workspaceEdit": { "documentChanges": options.document_changes } }
+        });
+        if let Some(encodings) = &options.position_encodings {
+            capabilities["general"] = json!({ "positionEncodings": encodings });
+        }
+        let root_uri = root.map(file_uri);
+        server.initialize_result = server.request(
+            "initialize",
+            json!({
+                "processId": std::process::id(),
+                "rootUri": root_uri,
+                "capabilities": capabilities,
+                "clientInfo": { "name": "leakls-tests" }
+            }),
+        );
+        server.notify("initialized", json!({}));
+        server
+    }
+
+    /// Starts the server with no arguments and the default client.
+    pub fn start_default(root: &Path) -> Server {
+        Server::start(&[], ClientOptions::default(), Some(root))
+    }
+
+    pub fn send(&mut self, message: &Value) {
+        let body = serde_json::to_vec(message).expect("a JSON value serializes");
+        let stdin = self.stdin.as_mut().expect("stdin is open until shutdown");
+        let header = format!("Content-Length: {}\r\n\r\n", body.len());
+        stdin
+            .write_all(header.as_bytes())
+            .and_then(|()| stdin.write_all(&body))
+            .and_then(|()| stdin.flush())
+            .unwrap_or_else(|e| panic!("writing to the server's stdin: {e}"));
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and waits for its response; returns `result` or fails on an error.
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let response = self.take(&format!("the response to {method} (id {id})"), |m| {
+            m.get("method").is_none() && m.get("id") == Some(&json!(id))
+        });
+        if let Some(error) = response.get("error") {
+            panic!("{method} (id {id}) failed: {error}");
+        }
+        response
+            .get("result")
+            .cloned()
+            .unwrap_or_else(|| panic!("the response to {method} has no result: {response}"))
+    }
+
+    /// Waits for the next `publishDiagnostics` for `uri` and checks it is for `version`.
+    /// Publications for other documents stay for later.
+    pub fn expect_diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let params = self.next_publish(uri);
+        assert_eq!(
+            params.get("version"),
+            Some(&json!(version)),
+            "the next diagnostics for {uri} should be for version {version}: {params}"
+        );
+        diagnostics_of(&params)
+    }
+
+    /// Waits for the `publishDiagnostics` for `uri` at `version`, skipping earlier versions; every
+    /// publication for `uri` met on the way must have a version no lower than the one before.
+    pub fn diagnostics_at_latest(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let mut last_seen = i64::MIN;
+        loop {
+            let params = self.next_publish(uri);
+            let seen = params
+                .get("version")
+                .and_then(Value::as_i64)
+                .unwrap_or_else(|| panic!("a publication without a version for {uri}: {params}"));
+            assert!(
+                seen >= last_seen,
+                "diagnostics for {uri} went back from version {last_seen} to {seen}"
+            );
+            assert!(
+                seen <= version,
+                "diagnostics for {uri} at version {seen}, past the last one sent ({version})"
+            );
+            last_seen = seen;
+            if seen == version {
+                return diagnostics_of(&params);
+            }
+        }
+    }
+
+    /// Waits for the next `publishDiagnostics` for `uri` and checks that it clears the list
+    /// (no version: the document is closed or dropped).
+    pub fn expect_cleared(&mut self, uri: &str) {
+        let params = self.next_publish(uri);
+        assert!(
+            diagnostics_of(&params).is_empty(),
+            "expected an empty diagnostics list for {uri}: {params}"
+        );
+        assert!(
+            params.get("version").is_none_or(Value::is_null),
+            "a cleared list is for no version: {params}"
+        );
+    }
+
+    /// Waits for a `window/logMessage` whose text contains `needle`, and returns it.
+    pub fn expect_log(&mut self, needle: &str) -> Value {
+        let what = format!("a log message containing {needle:?}");
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let found = self.log_messages.iter().find(|m| {
+                m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|s| s.contains(needle))
+            });
+            if let Some(m) = found {
+                return m.clone();
+            }
+            self.pump(deadline, &what);
+        }
+    }
+
+    /// Asserts that nothing for `uri` has arrived and not been consumed yet.
+    pub fn assert_no_publish_yet(&mut self, uri: &str) {
+        while let Ok(incoming) = self.incoming.try_recv() {
+            self.classify(incoming);
+        }
+        if let Some(m) = self.unconsumed.iter().find(|m| is_publish_for(m, uri)) {
+            panic!("unexpected diagnostics for {uri}: {m}");
+        }
+    }
+
+    /// Sends `shutdown` and `exit`, checks the exit code is 0 and that the test consumed every
+    /// message the server sent.
+    pub fn shutdown(mut self) -> Exit {
+        let result = self.request("shutdown", Value::Null);
+        assert_eq!(result, Value::Null, "shutdown returns null");
+        self.notify("exit", Value::Null);
+        drop(self.stdin.take());
+        let status = wait_with_timeout(&mut self.child, TIMEOUT);
+        assert_eq!(
+            status.code(),
+            Some(0),
+            "leakls exit status after shutdown+exit"
+        );
+        // Everything the server wrote is now readable: drain it up to end of file.
+        let deadline = Instant::now() + TIMEOUT;
+        while !self.closed {
+            self.pump(deadline, "the end of the server's output");
+        }
+        let stderr = self
+            .stderr
+            .take()
+            .expect("stderr is collected once")
+            .join()
+            .expect("the stderr thread does not panic");
+        assert!(
+            self.unconsumed.is_empty(),
+            "the server sent messages the test never consumed:\n{}",
+            self.unconsumed
+                .iter()
+                .map(Value::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        Exit {
+            stderr,
+            log_messages: std::mem::take(&mut self.log_messages),
+            server_requests: std::mem::take(&mut self.server_requests),
+        }
+    }
+
+    /// The `params` of the next `publishDiagnostics` for `uri`.
+    fn next_publish(&mut self, uri: &str) -> Value {
+        let message = self.take(&format!("publishDiagnostics for {uri}"), |m| {
+            is_publish_for(m, uri)
+        });
+        message["params"].clone()
+    }
+
+    /// Removes and returns the first message (already read or still to come) matching `want`.
+    fn take(&mut self, what: &str, want: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut checked = 0;
+        loop {
+            if let Some(i) = self.unconsumed.iter().skip(checked).position(&want) {
+                return self
+                    .unconsumed
+                    .remove(checked + i)
+                    .expect("the index is in bounds");
+            }
+            checked = self.unconsumed.len();
+            self.pump(deadline, what);
+        }
+    }
+
+    /// Reads one more message (or the end of the output) and sorts it.
+    fn pump(&mut self, deadline: Instant, what: &str) {
+        assert!(
+            !self.closed,
+            "waiting for {what}, but the server closed its output"
+        );
+        let left = deadline.saturating_duration_since(Instant::now());
+        let incoming = match self.incoming.recv_timeout(left) {
+            Ok(incoming) => incoming,
+            Err(RecvTimeoutError::Timeout) => panic!(
+                "timed out after {TIMEOUT:?} waiting for {what}; unconsumed so far:\n{}",
+                self.unconsumed
+                    .iter()
+                    .map(Value::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+            Err(RecvTimeoutError::Disconnected) => Incoming::Closed,
+        };
+        self.classify(incoming);
+    }
+
+    /// Records logs and answers server requests; keeps what the test itself must consume.
+    fn classify(&mut self, incoming: Incoming) {
+        let message = match incoming {
+            Incoming::Message(m) => m,
+            Incoming::Closed => {
+                self.closed = true;
+                return;
+            }
+            Incoming::Error(e) => panic!("the server broke the LSP framing: {e}"),
+        };
+        assert_eq!(
+            message["jsonrpc"], "2.0",
+            "not a JSON-RPC 2.0 message: {message}"
+        );
+        match (
+            message.get("method").and_then(Value::as_str),
+            message.get("id"),
+        ) {
+            (Some("window/logMessage"), None) => self.log_messages.push(message),
+            // Progress and other protocol-level notifications need no answer.
+            (Some(m), None) if m.starts_with("$/") => self.protocol_notifications.push(message),
+            (Some(_), Some(id)) => {
+                let id = id.clone();
+                self.server_requests.push(message);
+                self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": null }));
+            }
+            _ => self.unconsumed.push_back(message),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // After a failed assertion: do not leave the process behind.
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn is_publish_for(message: &Value, uri: &str) -> bool {
+    message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == uri
+}
+
+fn diagnostics_of(params: &Value) -> Vec<Value> {
+    params["diagnostics"]
+        .as_array()
+        .unwrap_or_else(|| panic!("publishDiagnostics without a diagnostics array: {params}"))
+        .clone()
+}
+
+fn wait_with_timeout(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait().expect("waiting for leakls") {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "leakls did not exit within {timeout:?}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Reads one framed message; `Ok(None)` at a clean end of file between messages.
+fn read_message(reader: &mut impl BufRead) -> Result<Option<Value>, String> {
+    let mut content_length = None;
+    let mut first = true;
+    loop {
+        let mut line = String::new();
+        let n = reader
+            .read_line(&mut line)
+            .map_err(|e| format!("reading a header: {e}"))?;
+        if n == 0 {
+            return if first {
+                Ok(None)
+            } else {
+                Err("end of file inside the headers".to_string())
+            };
+        }
+        first = false;
+        let line = line
+            .strip_suffix("\r\n")
+            .ok_or_else(|| format!("a header line not ended by \\r\\n: {line:?}"))?;
+        if line.is_empty() {
+            break;
+        }
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| format!("not a header: {line:?}"))?;
+        if name.trim().eq_ignore_ascii_case("content-length") {
+            let n: usize = value
+                .trim()
+                .parse()
+                .map_err(|e| format!("bad Content-Length {value:?}: {e}"))?;
+            content_length = Some(n);
+        }
+    }
+    let n = content_length.ok_or("a message without Content-Length")?;
+    let mut body = vec![0; n];
+    reader
+        .read_exact(&mut body)
+        .map_err(|e| format!("reading a body of {n} bytes: {e}"))?;
+    serde_json::from_slice(&body).map(Some).map_err(|e| {
+        format!(
+            "a body that is not JSON ({e}): {}",
+            String::from_utf8_lossy(&body)
+        )
+    })
+}
+
+/// The `file://` URI of a path, as an editor would send it (percent-encoding what needs it).
+pub fn file_uri(path: &Path) -> String {
+    let path = path.to_str().expect("test paths are UTF-8");
+    let mut uri = String::from("file://");
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                uri.push(b as char)
+            }
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri
+}
+
+/// How positions count columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf16,
+}
+
+/// A client-side copy of a document's text; lines end with `\n` only.
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub text: String,
+    pub enc: Encoding,
+}
+
+impl Text {
+    pub fn new(text: &str, enc: Encoding) -> Text {
+        assert!(
+            !text.contains('\r'),
+            "the test model knows only \\n line breaks"
+        );
+        Text {
+            text: text.to_string(),
+            enc,
+        }
+    }
+
+    /// The LSP position of a byte offset.
+    pub fn position(&self, byte: usize) -> Value {
+        let before = &self.text[..byte];
+        let line = before.matches('\n').count();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = &before[line_start..];
+        let character = match self.enc {
+            Encoding::Utf8 => column.len(),
+            Encoding::Utf16 => column.encode_utf16().count(),
+        };
+        json!({ "line": line, "character": character })
+    }
+
+    pub fn range(&self, bytes: std::ops::Range<usize>) -> Value {
+        json!({ "start": self.position(bytes.start), "end": self.position(bytes.end) })
+    }
+
+    /// The byte offset of an LSP position, which must be exactly on a character in the document.
+    pub fn offset(&self, position: &Value) -> usize {
+        let line = position["line"].as_u64().expect("line") as usize;
+        let character = position["character"].as_u64().expect("character") as usize;
+        let line_start = if line == 0 {
+            0
+        } else {
+            self.text
+                .match_indices('\n')
+                .nth(line - 1)
+                .unwrap_or_else(|| panic!("line {line} is past the end"))
+                .0
+                + 1
+        };
+        let line_end = self.text[line_start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| line_start + i);
+        let mut units = 0;
+        for (i, c) in self.text[line_start..line_end].char_indices() {
+            if units == character {
+                return line_start + i;
+            }
+            units += match self.enc {
+                Encoding::Utf8 => c.len_utf8(),
+                Encoding::Utf16 => c.len_utf16(),
+            };
+        }
+        assert_eq!(
+            units, character,
+            "position {position} is not on a character"
+        );
+        line_end
+    }
+
+    /// Replaces `bytes` and returns the `contentChanges` entry that says so (in positions of the
+    /// text before the change).
+    pub fn replace(&mut self, bytes: std::ops::Range<usize>, new_text: &str) -> Value {
+        let change = json!({ "range": self.range(bytes.clone()), "text": new_text });
+        self.text.replace_range(bytes, new_text);
+        change
+    }
+
+    /// Applies LSP `TextEdit`s (all in positions of the current text, not overlapping) and returns
+    /// the same edits as `contentChanges` to send in one ranged `didChange`, in an order in which
+    /// applying them one after the other gives the same text.
+    pub fn apply_text_edits(&mut self, edits: &[Value]) -> Vec<Value> {
+        let mut resolved: Vec<(usize, usize, String)> = edits
+            .iter()
+            .map(|e| {
+                let start = self.offset(&e["range"]["start"]);
+                let end = self.offset(&e["range"]["end"]);
+                assert!(start <= end, "a reversed edit range: {e}");
+                let new_text = e["newText"].as_str().expect("newText").to_string();
+                (start, end, new_text)
+            })
+            .collect();
+        // Last first: each edit leaves the positions before it valid for the next.
+        resolved.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
+        for pair in resolved.windows(2) {
+            assert!(pair[1].1 <= pair[0].0, "overlapping edits: {edits:?}");
+        }
+        resolved
+            .into_iter()
+            .map(|(start, end, new_text)| self.replace(start..end, &new_text))
+            .collect()
+    }
+
+    /// Applies the edits a `WorkspaceEdit` makes to `uri` (`changes` or `documentChanges`).
+    pub fn apply_workspace_edit(&mut self, edit: &Value, uri: &str) -> Vec<Value> {
+        let mut edits = Vec::new();
+        if let Some(changes) = edit.get("changes").and_then(Value::as_object) {
+            for (target, list) in changes {
+                assert_eq!(target, uri, "an edit for another document: {edit}");
+                edits.extend(list.as_array().expect("an array of edits").iter().cloned());
+            }
+        }
+        if let Some(document_changes) = edit.get("documentChanges").and_then(Value::as_array) {
+            for change in document_changes {
+                assert_eq!(
+                    change["textDocument"]["uri"], uri,
+                    "edit for another document"
+                );
+                edits.extend(change["edits"].as_array().expect("edits").iter().cloned());
+            }
+        }
+        assert!(!edits.is_empty(), "a workspace edit with no edits: {edit}");
+        self.apply_text_edits(&edits)
+    }
+}
