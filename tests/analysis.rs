@@ -9,7 +9,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use leakls::analysis::{self, fix, go_version::GoMod, suppress, FileContext, Finding, GoSemantics};
+use std::collections::BTreeMap;
+
+use leakls::analysis::{self, fix, suppress};
+use leakls::workspace::{batch, discover};
 use regex::Regex;
 
 fn testdata() -> PathBuf {
@@ -26,25 +29,8 @@ fn packages() -> Vec<PathBuf> {
     dirs
 }
 
-fn go_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "go"))
-        .collect();
-    files.sort();
-    files
-}
-
-fn semantics(dir: &Path) -> GoSemantics {
-    fs::read_to_string(dir.join("go.mod"))
-        .map(|t| GoMod::parse(&t).semantics())
-        .unwrap_or_default()
-}
-
-fn analyze_file(path: &Path, source: &str, go: &GoSemantics) -> Vec<Finding> {
-    let tree = analysis::parse(source);
-    analysis::analyze(source, &tree, &FileContext::for_path(path, go.clone()))
+fn line_of(source: &str, offset: usize) -> usize {
+    source[..offset].bytes().filter(|&b| b == b'\n').count() + 1
 }
 
 /// The `// want "re" "re2"` expectations of a file, by 1-based line.
@@ -69,90 +55,89 @@ fn wants(source: &str) -> Vec<(usize, Regex)> {
     out
 }
 
-fn line_of(source: &str, offset: usize) -> usize {
-    source[..offset].bytes().filter(|&b| b == b'\n').count() + 1
-}
-
-fn all_fix_edits(findings: &[Finding]) -> Vec<fix::Edit> {
-    findings
-        .iter()
-        .flat_map(|f| f.fixes.iter().take(1))
-        .flat_map(|fx| fx.edits.iter().cloned())
-        .collect()
-}
-
-/// Checks one file's diagnostics against its wants and its fixes against its golden file.
-fn check_file(path: &Path, go: &GoSemantics, problems: &mut Vec<String>) {
-    let name = path.strip_prefix(testdata()).unwrap().display().to_string();
-    let source = fs::read_to_string(path).unwrap();
-    let findings = analyze_file(path, &source, go);
-
-    let mut expected = wants(&source);
-    for f in &findings {
-        let line = line_of(&source, f.range.start);
-        let text = format!("{}: {}", f.code, f.message);
-        match expected
-            .iter()
-            .position(|(l, re)| *l == line && re.is_match(&text))
-        {
-            Some(i) => {
-                expected.remove(i);
+/// Runs one fixture module (a folder under testdata/src) through the same pipeline as
+/// `leakls check`, and checks wants, the ignore fix, and golden files.
+fn check_module(dir: &Path, problems: &mut Vec<String>) -> usize {
+    let files = discover::go_files(&[dir.to_path_buf()]).unwrap().files;
+    let batch = batch::analyze_files(&files);
+    for (path, e) in &batch.errors {
+        problems.push(format!("{}: {e}", path.display()));
+    }
+    let mut edits_by_file: BTreeMap<PathBuf, Vec<fix::Edit>> = BTreeMap::new();
+    for report in &batch.reports {
+        let path = &report.path;
+        let name = path.strip_prefix(testdata()).unwrap().display().to_string();
+        let source = fs::read_to_string(path).unwrap();
+        let mut expected = wants(&source);
+        for f in &report.findings {
+            let line = line_of(&source, f.range.start);
+            let text = format!("{}: {}", f.code, f.message);
+            match expected
+                .iter()
+                .position(|(l, re)| *l == line && re.is_match(&text))
+            {
+                Some(i) => {
+                    expected.remove(i);
+                }
+                None => problems.push(format!("{name}:{line}: unexpected diagnostic: {text}")),
             }
-            None => problems.push(format!("{name}:{line}: unexpected diagnostic: {text}")),
+            // Its own "Ignore" fix silences it.
+            let ignore = suppress::ignore_fix(&source, f.code, f.range.start);
+            let (ignored, _) = fix::apply(&source, &ignore.edits);
+            let shift: usize = ignore.edits.iter().map(|e| e.new_text.len()).sum();
+            let mut moved = f.clone();
+            moved.range = f.range.start + shift..f.range.end + shift;
+            if !analysis::finish(&ignored, vec![moved]).is_empty() {
+                problems.push(format!(
+                    "{name}:{line}: the ignore fix does not silence {}",
+                    f.code
+                ));
+            }
+            for e in f.fixes.iter().take(1).flat_map(|fx| fx.edits.iter()) {
+                let target = e.file.clone().unwrap_or_else(|| path.clone());
+                let mut e = e.clone();
+                e.file = None;
+                edits_by_file.entry(target).or_default().push(e);
+            }
         }
-    }
-    for (line, re) in expected {
-        problems.push(format!(
-            "{name}:{line}: no diagnostic matched want {:?}",
-            re.as_str()
-        ));
-    }
-
-    // Every finding can be silenced by its own "Ignore" fix.
-    for f in &findings {
-        let ignore = suppress::ignore_fix(&source, f.code, f.range.start);
-        let (ignored, _) = fix::apply(&source, &ignore.edits);
-        let shift: usize = ignore.edits.iter().map(|e| e.new_text.len()).sum();
-        let after = analyze_file(path, &ignored, go);
-        if after
-            .iter()
-            .any(|g| g.code == f.code && g.range.start == f.range.start + shift)
-        {
+        for (line, re) in expected {
             problems.push(format!(
-                "{name}:{}: the ignore fix does not silence {}",
-                line_of(&source, f.range.start),
-                f.code
+                "{name}:{line}: no diagnostic matched want {:?}",
+                re.as_str()
             ));
         }
     }
-
-    let golden = PathBuf::from(format!("{}.golden", path.display()));
-    let edits = all_fix_edits(&findings);
-    if edits.is_empty() {
-        if golden.exists() {
-            problems.push(format!("{name}: has a golden file but no fix was offered"));
+    for path in &files {
+        let golden = PathBuf::from(format!("{}.golden", path.display()));
+        let name = path.strip_prefix(testdata()).unwrap().display().to_string();
+        let Some(edits) = edits_by_file.get(path) else {
+            if golden.exists() {
+                problems.push(format!("{name}: has a golden file but no fix changes it"));
+            }
+            continue;
+        };
+        let source = fs::read_to_string(path).unwrap();
+        let (fixed, skipped) = fix::apply(&source, edits);
+        if !skipped.is_empty() {
+            problems.push(format!("{name}: fixes overlap: {skipped:?}"));
         }
-        return;
+        if std::env::var_os("LEAKLS_UPDATE_GOLDEN").is_some() {
+            fs::write(&golden, &fixed).unwrap();
+            continue;
+        }
+        match fs::read_to_string(&golden) {
+            Ok(want) if want == fixed => {}
+            Ok(want) => problems.push(format!(
+                "{name}: fixed text differs from {}:\n--- want\n{want}\n--- got\n{fixed}",
+                golden.display()
+            )),
+            Err(_) => problems.push(format!(
+                "{name}: fixes were offered but {} is missing (LEAKLS_UPDATE_GOLDEN=1 writes it)",
+                golden.display()
+            )),
+        }
     }
-    let (fixed, skipped) = fix::apply(&source, &edits);
-    if !skipped.is_empty() {
-        problems.push(format!("{name}: fixes overlap: {skipped:?}"));
-    }
-    if std::env::var_os("LEAKLS_UPDATE_GOLDEN").is_some() {
-        fs::write(&golden, &fixed).unwrap();
-        return;
-    }
-    match fs::read_to_string(&golden) {
-        Ok(want) if want == fixed => {}
-        Ok(want) => problems.push(format!(
-            "{name}: fixed text differs from {}:\n--- want\n{want}\n--- got\n{fixed}",
-            golden.display()
-        )),
-        Err(_) => problems.push(format!(
-            "{name}: fixes were offered but {} is missing (LEAKLS_UPDATE_GOLDEN=1 writes it)",
-            golden.display()
-        )),
-    }
+    files.len()
 }
 
 #[test]
@@ -160,11 +145,7 @@ fn fixtures() {
     let mut problems = Vec::new();
     let mut files = 0;
     for dir in packages() {
-        let go = semantics(&dir);
-        for path in go_files(&dir) {
-            files += 1;
-            check_file(&path, &go, &mut problems);
-        }
+        files += check_module(&dir, &mut problems);
     }
     assert!(files > 0, "no fixtures found");
     assert!(
@@ -195,33 +176,47 @@ fn gofmt() -> PathBuf {
     Path::new(root.trim()).join("bin/gofmt")
 }
 
+/// Copies a fixture module, with each file that has a golden replaced by its golden.
+fn copy_fixed(from: &Path, to: &Path) {
+    for entry in fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_owned();
+        if path.is_dir() {
+            fs::create_dir_all(to.join(&name)).unwrap();
+            copy_fixed(&path, &to.join(&name));
+        } else if path.extension().is_some_and(|x| x == "go" || x == "mod") {
+            let golden = PathBuf::from(format!("{}.golden", path.display()));
+            let source = if golden.exists() {
+                golden
+            } else {
+                path.clone()
+            };
+            fs::copy(source, to.join(name)).unwrap();
+        }
+    }
+}
+
+fn has_golden(dir: &Path) -> bool {
+    fs::read_dir(dir).unwrap().any(|e| {
+        let p = e.unwrap().path();
+        (p.is_dir() && has_golden(&p)) || p.to_string_lossy().ends_with(".go.golden")
+    })
+}
+
 /// Golden files are real Go: gofmt has nothing to change and go vet finds nothing.
 #[test]
 fn golden_files_pass_gofmt_and_go_vet() {
     let gofmt = gofmt();
     let mut checked = 0;
-    for dir in packages() {
-        let goldens: Vec<PathBuf> = fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.to_string_lossy().ends_with(".go.golden"))
-            .collect();
-        if goldens.is_empty() {
-            continue;
-        }
-        // A module made of the fixed files, and the package's other files as they are.
+    for dir in packages().into_iter().filter(|d| has_golden(d)) {
         let module = tempfile::tempdir().unwrap();
-        let gomod = fs::read_to_string(dir.join("go.mod"))
-            .unwrap_or_else(|_| "module leakls.test/fixture\n\ngo 1.22\n".to_string());
-        fs::write(module.path().join("go.mod"), gomod).unwrap();
-        for file in go_files(&dir) {
-            let golden = PathBuf::from(format!("{}.golden", file.display()));
-            let from = if golden.exists() {
-                golden
-            } else {
-                file.clone()
-            };
-            fs::copy(&from, module.path().join(file.file_name().unwrap())).unwrap();
+        copy_fixed(&dir, module.path());
+        if !module.path().join("go.mod").exists() {
+            fs::write(
+                module.path().join("go.mod"),
+                "module leakls.test/fixture\n\ngo 1.22\n",
+            )
+            .unwrap();
         }
         let fmt = Command::new(&gofmt)
             .arg("-l")

@@ -1,10 +1,13 @@
 //! Fixes as byte-range edits, and the Go way of laying out inserted lines (tabs, gofmt style).
 
 use std::ops::Range;
+use std::path::PathBuf;
 
 /// Replace `range` (bytes of the original text) with `new_text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
+    /// Another file of the module (a `Close` method elsewhere); `None` for the analysed file.
+    pub file: Option<PathBuf>,
     pub range: Range<usize>,
     pub new_text: String,
 }
@@ -12,6 +15,7 @@ pub struct Edit {
 impl Edit {
     pub fn insert(at: usize, text: impl Into<String>) -> Edit {
         Edit {
+            file: None,
             range: at..at,
             new_text: text.into(),
         }
@@ -19,9 +23,15 @@ impl Edit {
 
     pub fn replace(range: Range<usize>, text: impl Into<String>) -> Edit {
         Edit {
+            file: None,
             range,
             new_text: text.into(),
         }
+    }
+
+    pub fn in_file(mut self, file: PathBuf) -> Edit {
+        self.file = Some(file);
+        self
     }
 }
 
@@ -31,10 +41,11 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
-/// Applies edits given against `source`. Edits that overlap one already applied are skipped and
-/// returned, so a caller can report them instead of producing broken code.
+/// Applies edits given against `source` (edits naming another file are left out). Edits that
+/// overlap one already applied are skipped and returned, so a caller can report them instead of
+/// producing broken code.
 pub fn apply(source: &str, edits: &[Edit]) -> (String, Vec<Edit>) {
-    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    let mut sorted: Vec<&Edit> = edits.iter().filter(|e| e.file.is_none()).collect();
     sorted.sort_by_key(|e| (e.range.start, e.range.end));
     let mut out = String::with_capacity(source.len() + 64);
     let mut skipped = Vec::new();

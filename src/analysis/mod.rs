@@ -6,6 +6,7 @@
 pub mod checks;
 pub mod fix;
 pub mod go_version;
+pub mod module;
 pub mod summary;
 pub mod suppress;
 pub mod syntax;
@@ -23,16 +24,23 @@ pub enum Code {
     UnstoppedTicker,
     TimeTick,
     AfterInLoop,
+    GlobalGrowth,
 }
 
 impl Code {
-    pub const ALL: [Code; 3] = [Code::UnstoppedTicker, Code::TimeTick, Code::AfterInLoop];
+    pub const ALL: [Code; 4] = [
+        Code::UnstoppedTicker,
+        Code::TimeTick,
+        Code::AfterInLoop,
+        Code::GlobalGrowth,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Code::UnstoppedTicker => "unstopped-ticker",
             Code::TimeTick => "time-tick",
             Code::AfterInLoop => "after-in-loop",
+            Code::GlobalGrowth => "global-growth",
         }
     }
 
@@ -77,6 +85,8 @@ impl Severity {
 /// A place elsewhere that explains a finding (for example each site that grows a global).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
+    /// Another file; `None` for the file of the finding.
+    pub path: Option<std::path::PathBuf>,
     pub range: Range<usize>,
     pub message: String,
 }
@@ -128,9 +138,41 @@ pub fn new_parser() -> tree_sitter::Parser {
     parser
 }
 
-/// Runs every check on one file and drops what `//leakls:ignore` comments silence.
+/// Runs the checks that read one file's tree, and drops what `//leakls:ignore` comments silence.
 pub fn analyze(source: &str, tree: &tree_sitter::Tree, ctx: &FileContext) -> Vec<Finding> {
+    finish(source, checks::run_all(source, tree, ctx))
+}
+
+/// Everything leakls finds in one file of a module: the checks that read its tree, and those that
+/// read the rest of the module through the index.
+pub fn analyze_in_module(
+    source: &str,
+    tree: &tree_sitter::Tree,
+    ctx: &FileContext,
+    file: &module::ModuleFile,
+    index: &dyn module::ModuleIndex,
+) -> Vec<Finding> {
     let mut findings = checks::run_all(source, tree, ctx);
+    findings.extend(module_findings(file, ctx, index));
+    finish(source, findings)
+}
+
+/// The findings that need only the file's summary and the index, not its tree.
+pub fn module_findings(
+    file: &module::ModuleFile,
+    ctx: &FileContext,
+    index: &dyn module::ModuleIndex,
+) -> Vec<Finding> {
+    let mut findings = checks::global::check(file, index);
+    findings.extend(checks::ticker_field::check(file, ctx, index));
+    findings
+}
+
+/// Drops what `//leakls:ignore` comments silence, and sorts by position.
+pub fn finish(source: &str, mut findings: Vec<Finding>) -> Vec<Finding> {
+    if findings.is_empty() {
+        return findings;
+    }
     let ignores = suppress::Ignores::scan(source);
     findings.retain(|f| !ignores.silences(source, f));
     findings.sort_by_key(|f| (f.range.start, f.code));

@@ -74,6 +74,18 @@ pub struct Method {
     pub receiver_name: Option<String>,
     /// From the `{` of the body to its `}` (inclusive).
     pub body: Range<usize>,
+    /// How the body is laid out, which decides how a statement can be added at its start.
+    pub body_layout: BodyLayout,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BodyLayout {
+    /// `{}`
+    Empty,
+    /// `{` ends its line (gofmt's layout for a body with statements).
+    Lines,
+    /// `{ return nil }`
+    OneLine,
 }
 
 /// `x.f = time.NewTicker(d)` or `T{f: time.NewTicker(d)}`.
@@ -394,11 +406,25 @@ impl SummaryContext<'_> {
             .map(|n| text(n, self.source).to_string())
             .filter(|n| n != "_");
         let body = decl.child_by_field_name("body")?.byte_range();
+        let inside = self.source[body.clone()]
+            .trim_start_matches('{')
+            .trim_end_matches('}');
+        let body_layout = if inside.trim().is_empty() && !inside.contains('\n') {
+            BodyLayout::Empty
+        } else if inside
+            .trim_start_matches([' ', '\t', '\r'])
+            .starts_with('\n')
+        {
+            BodyLayout::Lines
+        } else {
+            BodyLayout::OneLine
+        };
         Some(Method {
             receiver_type,
             name: name.to_string(),
             receiver_name,
             body: body.start - base..body.end - base,
+            body_layout,
         })
     }
 

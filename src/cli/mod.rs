@@ -3,11 +3,8 @@
 mod output;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
-use crate::analysis::{self, FileContext, Finding};
-use crate::workspace::{discover, modules::ModuleCache};
+use crate::workspace::{batch, discover};
 
 pub use output::Format;
 
@@ -16,12 +13,7 @@ pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
 }
 
-/// The findings of one file, with what the output needs to place them.
-pub struct FileReport {
-    pub path: PathBuf,
-    pub source: String,
-    pub findings: Vec<Finding>,
-}
+pub use batch::FileReport;
 
 /// Exit codes: 0 no findings, 1 findings, 2 an error.
 pub const EXIT_CLEAN: i32 = 0;
@@ -79,7 +71,9 @@ pub fn run(args: &[String]) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let (reports, errors) = analyze_files(&found.files);
+    let batch::Batch {
+        reports, errors, ..
+    } = batch::analyze_files(&found.files);
     for (path, e) in &errors {
         eprintln!("leakls check: {}: {e}", path.display());
     }
@@ -96,69 +90,4 @@ pub fn run(args: &[String]) -> i32 {
     } else {
         EXIT_CLEAN
     }
-}
-
-/// Analyses files on every core. Returns the reports in path order, and the files that could
-/// not be read.
-pub fn analyze_files(files: &[PathBuf]) -> (Vec<FileReport>, Vec<(PathBuf, String)>) {
-    let modules = ModuleCache::default();
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, Result<FileReport, String>)>> = Mutex::new(Vec::new());
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(files.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                let mut parser = analysis::new_parser();
-                let mut local = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = files.get(i) else { break };
-                    local.push((i, analyze_path(path, &modules, &mut parser)));
-                }
-                results.lock().unwrap().extend(local);
-            });
-        }
-    });
-    let mut results = results.into_inner().unwrap();
-    results.sort_by_key(|(i, _)| *i);
-    let mut reports = Vec::new();
-    let mut errors = Vec::new();
-    for (i, result) in results {
-        match result {
-            Ok(report) => reports.push(report),
-            Err(e) => errors.push((files[i].clone(), e)),
-        }
-    }
-    (reports, errors)
-}
-
-fn analyze_path(
-    path: &std::path::Path,
-    modules: &ModuleCache,
-    parser: &mut tree_sitter::Parser,
-) -> Result<FileReport, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let source = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not valid UTF-8 (byte {}), skipped",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    let tree = parser
-        .parse(&source, None)
-        .ok_or_else(|| "the parser gave up".to_string())?;
-    let ctx = FileContext::for_path(path, modules.semantics_for(path));
-    let findings = analysis::analyze(&source, &tree, &ctx);
-    Ok(FileReport {
-        path: path.to_path_buf(),
-        source: if findings.is_empty() {
-            String::new()
-        } else {
-            source
-        },
-        findings,
-    })
 }

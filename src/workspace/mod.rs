@@ -1,4 +1,6 @@
 //! What spans files: finding the Go files under a folder, and the module each file belongs to.
 
+pub mod batch;
 pub mod discover;
+pub mod index;
 pub mod modules;

@@ -6,7 +6,9 @@
 //! generated file an edit then costs a substring scan, not a walk of the whole tree.
 
 pub mod after_in_loop;
+pub mod global;
 pub mod ticker;
+pub mod ticker_field;
 pub mod time_tick;
 
 use std::collections::HashMap;

@@ -80,6 +80,13 @@ func (p *poller) assignedToField(d time.Duration) {
 	p.t = time.NewTicker(d)
 }
 
+// Close stops the field's ticker, so the field is not reported either.
+func (p *poller) Close() {
+	if p.t != nil {
+		p.t.Stop()
+	}
+}
+
 func storedInMap(m map[string]*time.Ticker, d time.Duration) {
 	t := time.NewTicker(d)
 	m["x"] = t

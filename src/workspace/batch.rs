@@ -1,0 +1,147 @@
+//! Analysing many files at once (the command line, the fixture tests): each file is read and
+//! parsed once, on every core; its tree-based findings and its summary are kept, its tree is not.
+//! Once every summary is in the index, the checks that read the whole module run from summaries.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use super::index::Index;
+use crate::analysis::summary::FileSummary;
+use crate::analysis::{self, FileContext, Finding};
+
+/// The findings of one file, with the text they point into (empty when there are none).
+pub struct FileReport {
+    pub path: PathBuf,
+    pub source: String,
+    pub findings: Vec<Finding>,
+}
+
+/// What a batch found: reports in path order, files that could not be read, and the index.
+pub struct Batch {
+    pub reports: Vec<FileReport>,
+    pub errors: Vec<(PathBuf, String)>,
+    pub index: Index,
+}
+
+struct FirstPass {
+    source: Option<String>,
+    findings: Vec<Finding>,
+    ctx: FileContext,
+}
+
+pub fn analyze_files(files: &[PathBuf]) -> Batch {
+    let index = Index::default();
+    let first = parallel_map(files, |path, parser| first_pass(path, &index, parser));
+    let mut reports = Vec::new();
+    let mut errors = Vec::new();
+    for (path, result) in files.iter().zip(first) {
+        let pass = match result {
+            Ok(p) => p,
+            Err(e) => {
+                errors.push((path.clone(), e));
+                continue;
+            }
+        };
+        let mut findings = pass.findings;
+        if let Some(file) = index.get(path) {
+            findings.extend(analysis::module_findings(&file, &pass.ctx, &index));
+        }
+        if findings.is_empty() {
+            reports.push(FileReport {
+                path: path.clone(),
+                source: String::new(),
+                findings,
+            });
+            continue;
+        }
+        let source = match pass.source {
+            Some(s) => s,
+            None => match read_go_file(path) {
+                Ok(s) => s,
+                Err(e) => {
+                    errors.push((path.clone(), e));
+                    continue;
+                }
+            },
+        };
+        let findings = analysis::finish(&source, findings);
+        reports.push(FileReport {
+            path: path.clone(),
+            source: if findings.is_empty() {
+                String::new()
+            } else {
+                source
+            },
+            findings,
+        });
+    }
+    Batch {
+        reports,
+        errors,
+        index,
+    }
+}
+
+/// Reads a Go file; invalid UTF-8 is an error that names where it starts.
+pub fn read_go_file(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not valid UTF-8 (at byte {}), skipped",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+fn first_pass(
+    path: &Path,
+    index: &Index,
+    parser: &mut tree_sitter::Parser,
+) -> Result<FirstPass, String> {
+    let source = read_go_file(path)?;
+    let tree = parser
+        .parse(&source, None)
+        .ok_or_else(|| "the parser gave up".to_string())?;
+    let ctx = FileContext::for_path(path, index.modules.semantics_for(path));
+    let findings = analysis::checks::run_all(&source, &tree, &ctx);
+    index.update(path, std::sync::Arc::new(FileSummary::new(&source, &tree)));
+    Ok(FirstPass {
+        source: (!findings.is_empty()).then_some(source),
+        findings,
+        ctx,
+    })
+}
+
+/// Runs `work` over `items` on every core, each thread with its own parser; results in order.
+fn parallel_map<T: Send>(
+    items: &[PathBuf],
+    work: impl Fn(&Path, &mut tree_sitter::Parser) -> T + Sync,
+) -> Vec<T> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, T)>> = Mutex::new(Vec::with_capacity(items.len()));
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(items.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                let mut parser = analysis::new_parser();
+                let mut local = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = items.get(i) else { break };
+                    local.push((i, work(path, &mut parser)));
+                }
+                results
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(local);
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}

@@ -1,0 +1,235 @@
+//! The workspace index: a summary of every Go file of the workspace (never its tree), grouped by
+//! package, with the module each package belongs to and a reverse map from package-level names
+//! to the files that write them.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use dashmap::DashMap;
+
+use super::modules::ModuleCache;
+use crate::analysis::module::{ModuleFile, ModuleIndex};
+use crate::analysis::summary::FileSummary;
+use crate::analysis::types::{TypeExpr, TypeIndex};
+
+/// (package import path, name) of a package-level name.
+type Target = (String, String);
+
+#[derive(Debug, Default)]
+pub struct Index {
+    files: DashMap<PathBuf, Arc<ModuleFile>>,
+    /// Import path → the files of that package.
+    packages: DashMap<String, BTreeSet<PathBuf>>,
+    /// Package-level name → the files that write or hand it over.
+    users: DashMap<Target, HashSet<PathBuf>>,
+    pub modules: ModuleCache,
+}
+
+impl Index {
+    /// The import path of the package in `dir`: the module path plus the folder's place in the
+    /// module, or a name made from the folder outside any module.
+    pub fn package_path_of(&self, file: &Path) -> String {
+        let dir = file.parent().unwrap_or(Path::new(""));
+        if let Some(gomod) = self.modules.gomod_for(file) {
+            let root = gomod.path.parent().unwrap_or(Path::new(""));
+            if let (Some(module), Ok(rel)) = (&gomod.gomod.module, dir.strip_prefix(root)) {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                // The standard library's module is "std", but its packages are imported as "net/http".
+                return match (module.as_str(), rel.is_empty()) {
+                    (m, true) => m.to_string(),
+                    ("std", false) => rel,
+                    (m, false) => format!("{m}/{rel}"),
+                };
+            }
+        }
+        format!("dir:{}", dir.display())
+    }
+
+    /// Adds or replaces a file's summary. Returns the indexed file.
+    pub fn update(&self, path: &Path, summary: Arc<FileSummary>) -> Arc<ModuleFile> {
+        let file = Arc::new(ModuleFile {
+            path: path.to_path_buf(),
+            package_path: self.package_path_of(path),
+            summary,
+        });
+        let old = self.files.insert(path.to_path_buf(), file.clone());
+        let old_targets = old.as_ref().map(|f| targets(f)).unwrap_or_default();
+        let new_targets = targets(&file);
+        for t in old_targets.difference(&new_targets) {
+            if let Some(mut users) = self.users.get_mut(t) {
+                users.remove(path);
+            }
+        }
+        for t in new_targets.difference(&old_targets) {
+            self.users
+                .entry(t.clone())
+                .or_default()
+                .insert(path.to_path_buf());
+        }
+        if let Some(old) = &old {
+            if old.package_path != file.package_path {
+                self.forget_in_package(&old.package_path, path);
+            }
+        }
+        self.packages
+            .entry(file.package_path.clone())
+            .or_default()
+            .insert(path.to_path_buf());
+        file
+    }
+
+    pub fn remove(&self, path: &Path) {
+        let Some((_, old)) = self.files.remove(path) else {
+            return;
+        };
+        for t in targets(&old) {
+            if let Some(mut users) = self.users.get_mut(&t) {
+                users.remove(path);
+            }
+        }
+        self.forget_in_package(&old.package_path, path);
+    }
+
+    fn forget_in_package(&self, package_path: &str, path: &Path) {
+        if let Some(mut files) = self.packages.get_mut(package_path) {
+            files.remove(path);
+        }
+        self.packages
+            .remove_if(package_path, |_, files| files.is_empty());
+    }
+
+    pub fn get(&self, path: &Path) -> Option<Arc<ModuleFile>> {
+        self.files.get(path).map(|f| f.clone())
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Forgets every summary (a go.mod changed: import paths may all be different).
+    pub fn clear(&self) {
+        self.files.clear();
+        self.packages.clear();
+        self.users.clear();
+        self.modules.invalidate();
+    }
+}
+
+/// The package-level names of other files (or its own package) a file writes or hands over.
+fn targets(file: &ModuleFile) -> HashSet<Target> {
+    let mut out = HashSet::new();
+    for (_, _, decl) in file.summary.iter() {
+        for u in &decl.uses {
+            let package = match &u.target.package {
+                None => Some(file.package_path.clone()),
+                Some(local) => file.summary.import_path(local).map(str::to_string),
+            };
+            if let Some(package) = package {
+                out.insert((package, u.target.name.clone()));
+            }
+        }
+    }
+    out
+}
+
+impl TypeIndex for Index {
+    fn type_decl(&self, package_path: &str, name: &str) -> Option<TypeExpr> {
+        let files = self.packages.get(package_path)?;
+        for path in files.iter() {
+            let Some(file) = self.files.get(path) else {
+                continue;
+            };
+            for (_, _, decl) in file.summary.iter() {
+                if let Some((_, ty)) = decl.types.iter().find(|(n, _)| n == name) {
+                    return Some(ty.clone());
+                }
+            }
+        }
+        None
+    }
+}
+
+impl ModuleIndex for Index {
+    fn package_files(&self, package_path: &str) -> Vec<Arc<ModuleFile>> {
+        let Some(paths) = self.packages.get(package_path) else {
+            return Vec::new();
+        };
+        paths
+            .iter()
+            .filter_map(|p| self.files.get(p).map(|f| f.clone()))
+            .collect()
+    }
+
+    fn users_of(&self, package_path: &str, name: &str) -> Vec<Arc<ModuleFile>> {
+        let key = (package_path.to_string(), name.to_string());
+        let Some(paths) = self.users.get(&key) else {
+            return Vec::new();
+        };
+        let mut files: Vec<Arc<ModuleFile>> = paths
+            .iter()
+            .filter_map(|p| self.files.get(p).map(|f| f.clone()))
+            .collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn summarize(src: &str) -> Arc<FileSummary> {
+        let tree = crate::analysis::parse(src);
+        Arc::new(FileSummary::new(src, &tree))
+    }
+
+    #[test]
+    fn resolves_packages_and_users_across_the_module() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("go.mod"), "module example.com/m\n\ngo 1.22\n").unwrap();
+        let index = Index::default();
+        let state = root.join("state/state.go");
+        let server = root.join("server/server.go");
+        index.update(
+            &state,
+            summarize("package state\n\nvar Sessions = map[string]int{}\n"),
+        );
+        let file = index.update(
+            &server,
+            summarize("package server\n\nimport \"example.com/m/state\"\n\nfunc add(k string) { state.Sessions[k] = 1 }\n"),
+        );
+        assert_eq!(file.package_path, "example.com/m/server");
+        let users = index.users_of("example.com/m/state", "Sessions");
+        assert_eq!(users.len(), 1);
+        assert_eq!(users[0].path, server);
+        assert_eq!(index.package_files("example.com/m/state").len(), 1);
+
+        // The writer changes: the reverse map follows.
+        index.update(
+            &server,
+            summarize("package server\n\nfunc add(k string) {}\n"),
+        );
+        assert!(index.users_of("example.com/m/state", "Sessions").is_empty());
+        index.remove(&state);
+        assert!(index.package_files("example.com/m/state").is_empty());
+    }
+
+    #[test]
+    fn standard_library_packages_have_their_import_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("go.mod"), "module std\n").unwrap();
+        let index = Index::default();
+        assert_eq!(
+            index.package_path_of(&root.join("net/http/server.go")),
+            "net/http"
+        );
+    }
+}

@@ -1,0 +1,3 @@
+module leakls.test/hub
+
+go 1.22
