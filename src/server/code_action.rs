@@ -1,48 +1,79 @@
 //! `textDocument/codeAction`: the fixes of the findings under the cursor, and "Ignore" for each.
 
 use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
 
+use ropey::Rope;
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, DocumentChanges, OneOf,
+    CodeAction, CodeActionKind, CodeActionOrCommand, Diagnostic, DocumentChanges, OneOf,
     OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
 use super::convert::{self, Encoding};
-use super::document::Document;
-use super::publish::to_diagnostic;
 use crate::analysis::{suppress, Finding, Fix};
+
+/// Another file's text, as the editor has it if it is open: its URI, rope and version.
+pub struct OtherFile {
+    pub uri: Uri,
+    pub rope: Rope,
+    pub version: Option<i32>,
+}
 
 pub struct Request<'a> {
     pub uri: &'a Uri,
-    pub doc: &'a Document,
-    pub findings: &'a [Finding],
+    pub rope: &'a Rope,
+    pub version: i32,
     pub enc: Encoding,
-    /// The byte range the client asked about.
-    pub range: std::ops::Range<usize>,
     /// Whether the client can take versioned edits (`documentChanges`).
     pub document_changes: bool,
+    /// Finds the text of another file a fix edits.
+    pub other_file: &'a dyn Fn(&Path) -> Option<OtherFile>,
 }
 
-pub fn quick_fixes(req: &Request) -> Vec<CodeActionOrCommand> {
-    let mut actions = Vec::new();
-    for finding in req
-        .findings
+/// A finding under the cursor with its diagnostic, and its "Ignore" fix made from the text.
+pub struct Candidate {
+    pub finding: Finding,
+    pub diagnostic: Diagnostic,
+    pub ignore: Fix,
+}
+
+/// The findings that overlap or touch `range`, ready to become actions.
+pub fn candidates(
+    findings: &[Finding],
+    text: &str,
+    range: Range<usize>,
+    diagnostic: impl Fn(&Finding) -> Diagnostic,
+) -> Vec<Candidate> {
+    findings
         .iter()
-        .filter(|f| touches(&f.range, &req.range))
-    {
-        let diagnostic = to_diagnostic(finding, req.uri, req.doc.rope(), req.enc);
-        let ignore = suppress::ignore_fix(req.doc.text(), finding.code, finding.range.start);
-        let fixes = finding
+        .filter(|f| f.range.start <= range.end && range.start <= f.range.end)
+        .map(|f| Candidate {
+            finding: f.clone(),
+            diagnostic: diagnostic(f),
+            ignore: suppress::ignore_fix(text, f.code, f.range.start),
+        })
+        .collect()
+}
+
+pub fn quick_fixes(req: &Request, candidates: &[Candidate]) -> Vec<CodeActionOrCommand> {
+    let mut actions = Vec::new();
+    for c in candidates {
+        let fixes = c
+            .finding
             .fixes
             .iter()
             .map(|f| (f, true))
-            .chain([(&ignore, false)]);
+            .chain([(&c.ignore, false)]);
         for (index, (fix, is_real)) in fixes.enumerate() {
+            let Some(edit) = workspace_edit(req, fix) else {
+                continue; // another file it edits is gone
+            };
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: fix.title.clone(),
                 kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![diagnostic.clone()]),
-                edit: Some(workspace_edit(req, fix)),
+                diagnostics: Some(vec![c.diagnostic.clone()]),
+                edit: Some(edit),
                 is_preferred: Some(is_real && index == 0),
                 ..CodeAction::default()
             }));
@@ -51,35 +82,51 @@ pub fn quick_fixes(req: &Request) -> Vec<CodeActionOrCommand> {
     actions
 }
 
-/// Ranges touch when they overlap or meet: a cursor at either end of a squiggle counts.
-fn touches(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
-    a.start <= b.end && b.start <= a.end
-}
-
-fn workspace_edit(req: &Request, fix: &Fix) -> WorkspaceEdit {
-    let edits: Vec<TextEdit> = fix
-        .edits
-        .iter()
-        .map(|e| TextEdit {
-            range: convert::range(req.doc.rope(), e.range.clone(), req.enc),
+fn workspace_edit(req: &Request, fix: &Fix) -> Option<WorkspaceEdit> {
+    // Edits grouped by document, this one first.
+    let mut docs: Vec<(Uri, Option<i32>, Vec<TextEdit>)> =
+        vec![(req.uri.clone(), Some(req.version), vec![])];
+    for e in &fix.edits {
+        let (slot, rope) = match &e.file {
+            None => (0, req.rope.clone()),
+            Some(path) => {
+                let other = (req.other_file)(path)?;
+                let slot = match docs.iter().position(|(u, _, _)| *u == other.uri) {
+                    Some(i) => i,
+                    None => {
+                        docs.push((other.uri.clone(), other.version, vec![]));
+                        docs.len() - 1
+                    }
+                };
+                (slot, other.rope)
+            }
+        };
+        docs[slot].2.push(TextEdit {
+            range: convert::range(&rope, e.range.clone(), req.enc),
             new_text: e.new_text.clone(),
-        })
-        .collect();
-    if req.document_changes {
+        });
+    }
+    docs.retain(|(_, _, edits)| !edits.is_empty());
+    Some(if req.document_changes {
         WorkspaceEdit {
-            document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
-                text_document: OptionalVersionedTextDocumentIdentifier {
-                    uri: req.uri.clone(),
-                    version: Some(req.doc.version),
-                },
-                edits: edits.into_iter().map(OneOf::Left).collect(),
-            }])),
+            document_changes: Some(DocumentChanges::Edits(
+                docs.into_iter()
+                    .map(|(uri, version, edits)| TextDocumentEdit {
+                        text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+                        edits: edits.into_iter().map(OneOf::Left).collect(),
+                    })
+                    .collect(),
+            )),
             ..WorkspaceEdit::default()
         }
     } else {
         WorkspaceEdit {
-            changes: Some(HashMap::from([(req.uri.clone(), edits)])),
+            changes: Some(
+                docs.into_iter()
+                    .map(|(u, _, e)| (u, e))
+                    .collect::<HashMap<_, _>>(),
+            ),
             ..WorkspaceEdit::default()
         }
-    }
+    })
 }

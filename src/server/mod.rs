@@ -1,25 +1,32 @@
-//! The LSP shell: thin handlers over the analysis core.
+//! The LSP shell: thin handlers over the analysis core and the workspace index.
 //!
 //! Notifications that change a document apply the change, reparse and analyse before their first
 //! `.await`. tower-lsp starts handlers in the order messages arrive, so doing the state change in
 //! that first synchronous step keeps edits in order even though handlers run concurrently.
+//! Nothing reads the document map while holding one of its entries: what is published is
+//! snapshotted first (a rope clone is O(1)), then converted.
 
 pub mod code_action;
 pub mod convert;
 pub mod document;
 pub mod publish;
+pub mod scan;
 
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use dashmap::DashMap;
+use ropey::Rope;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-use crate::analysis::{self, FileContext, Finding};
+use crate::analysis::summary::FileSummary;
+use crate::analysis::{self, checks, FileContext, Finding};
 use crate::log::{self as logging, Level};
-use crate::workspace::modules::ModuleCache;
+use crate::workspace::index::Index;
 use convert::Encoding;
 use document::Document;
 
@@ -42,121 +49,395 @@ pub async fn run_stdio() -> i32 {
 struct OpenDocument {
     doc: Document,
     ctx: FileContext,
+    /// `None` for a buffer that is not a file (it is analysed alone).
+    path: Option<PathBuf>,
+    summary: Arc<FileSummary>,
+    /// From the file's own tree: they change only when the file does.
+    local: Vec<Finding>,
+    /// From the index: they change when other files of the module do.
+    module: Vec<Finding>,
     findings: Vec<Finding>,
     /// Which analysis the findings come from; only the latest one may be published.
     analysis_id: u64,
 }
 
-pub struct Backend {
-    client: Client,
+/// The server's state, shared with background tasks.
+struct State {
     docs: DashMap<Uri, OpenDocument>,
+    index: Index,
     encoding: RwLock<Encoding>,
     document_changes: AtomicBool,
-    modules: ModuleCache,
+    work_done_progress: AtomicBool,
+    watch_files: AtomicBool,
+    folders: RwLock<Vec<PathBuf>>,
     /// Held while checking that an analysis is still the latest and sending it.
     publish_lock: tokio::sync::Mutex<()>,
     next_analysis_id: AtomicU64,
     shut_down: Arc<AtomicBool>,
 }
 
-impl Backend {
-    fn new(client: Client, shut_down: Arc<AtomicBool>) -> Backend {
-        Backend {
-            client,
-            docs: DashMap::new(),
-            encoding: RwLock::new(Encoding::default()),
-            document_changes: AtomicBool::new(false),
-            modules: ModuleCache::default(),
-            publish_lock: tokio::sync::Mutex::new(()),
-            next_analysis_id: AtomicU64::new(1),
-            shut_down,
+pub struct Backend {
+    client: Client,
+    state: Arc<State>,
+}
+
+/// Findings ready to convert and send; `analysis_id: None` clears a closed or dropped document.
+struct Pending {
+    uri: Uri,
+    version: Option<i32>,
+    analysis_id: Option<u64>,
+    findings: Vec<Finding>,
+    rope: Rope,
+}
+
+impl Pending {
+    fn clear(uri: Uri) -> Pending {
+        Pending {
+            uri,
+            version: None,
+            analysis_id: None,
+            findings: Vec::new(),
+            rope: Rope::new(),
         }
     }
+}
 
+impl State {
     fn encoding(&self) -> Encoding {
         *self.encoding.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn file_context(&self, uri: &Uri) -> FileContext {
-        match uri.to_file_path() {
-            Some(path) => FileContext::for_path(&path, self.modules.semantics_for(&path)),
+    fn file_context(&self, path: Option<&Path>) -> FileContext {
+        match path {
+            Some(path) => FileContext::for_path(path, self.index.modules.semantics_for(path)),
             None => FileContext::default(),
         }
     }
 
-    /// Analyses the document and returns what to publish. Runs synchronously, inside the
-    /// handler's first step.
+    /// Re-summarises and re-analyses an open document (after an edit or open).
     fn analyze(&self, uri: &Uri, open: &mut OpenDocument) -> Pending {
-        open.findings = analysis::analyze(open.doc.text(), open.doc.tree(), &open.ctx);
+        let (text, tree) = (open.doc.text(), open.doc.tree());
+        open.local = checks::run_all(text, tree, &open.ctx);
+        if let Some(path) = &open.path {
+            open.summary = Arc::new(FileSummary::new(text, tree));
+            let file = self.index.update(path, open.summary.clone());
+            open.module = analysis::module_findings(&file, &open.ctx, &self.index);
+        }
+        self.finish(uri, open)
+    }
+
+    /// Recomputes what the index says about an open document; `None` when nothing changed.
+    fn refresh_module(&self, uri: &Uri, open: &mut OpenDocument) -> Option<Pending> {
+        let path = open.path.as_ref()?;
+        let file = self.index.get(path)?;
+        let module = analysis::module_findings(&file, &open.ctx, &self.index);
+        if module == open.module {
+            return None;
+        }
+        open.module = module;
+        Some(self.finish(uri, open))
+    }
+
+    fn finish(&self, uri: &Uri, open: &mut OpenDocument) -> Pending {
+        let all = open.local.iter().chain(&open.module).cloned().collect();
+        open.findings = analysis::finish(open.doc.text(), all);
         open.analysis_id = self.next_analysis_id.fetch_add(1, Ordering::Relaxed);
-        let enc = self.encoding();
-        let diagnostics = open
-            .findings
-            .iter()
-            .map(|f| publish::to_diagnostic(f, uri, open.doc.rope(), enc))
-            .collect();
         Pending {
             uri: uri.clone(),
             version: Some(open.doc.version),
             analysis_id: Some(open.analysis_id),
-            diagnostics,
+            findings: open.findings.clone(),
+            rope: open.doc.rope().clone(),
         }
     }
 
+    /// The text of a file as the editor has it, else as it is on disk.
+    fn other_file(&self, path: &Path) -> Option<code_action::OtherFile> {
+        let uri = Uri::from_file_path(path)?;
+        if let Some(open) = self.docs.get(&uri) {
+            let (rope, version) = (open.doc.rope().clone(), open.doc.version);
+            return Some(code_action::OtherFile {
+                uri,
+                rope,
+                version: Some(version),
+            });
+        }
+        let text = std::fs::read_to_string(path).ok()?;
+        Some(code_action::OtherFile {
+            uri,
+            rope: Rope::from_str(&text),
+            version: None,
+        })
+    }
+
+    fn locate(&self, path: &Path, range: std::ops::Range<usize>) -> Option<Location> {
+        let other = self.other_file(path)?;
+        Some(Location::new(
+            other.uri,
+            convert::range(&other.rope, range, self.encoding()),
+        ))
+    }
+
+    fn diagnostics(&self, pending: &Pending) -> Vec<Diagnostic> {
+        let enc = self.encoding();
+        pending
+            .findings
+            .iter()
+            .map(|f| {
+                publish::to_diagnostic(f, &pending.uri, &pending.rope, enc, &|p, r| {
+                    self.locate(p, r)
+                })
+            })
+            .collect()
+    }
+
     /// Sends diagnostics unless a newer analysis of the document has been made meanwhile.
-    async fn publish(&self, pending: Pending) {
+    async fn publish(&self, client: &Client, pending: Pending) {
+        let diagnostics = self.diagnostics(&pending);
         let _guard = self.publish_lock.lock().await;
         let current = self.docs.get(&pending.uri).map(|d| d.analysis_id);
         if current != pending.analysis_id {
             return;
         }
-        self.client
-            .publish_diagnostics(pending.uri, pending.diagnostics, pending.version)
+        client
+            .publish_diagnostics(pending.uri, diagnostics, pending.version)
             .await;
     }
 
-    async fn log(&self, level: Level, message: String) {
-        logging::log(level, format_args!("{message}"));
-        let typ = match level {
-            Level::Error => MessageType::ERROR,
-            Level::Warn => MessageType::WARNING,
-            Level::Info => MessageType::INFO,
-            _ => MessageType::LOG,
-        };
-        self.client.log_message(typ, message).await;
+    /// Re-checks what the index says about every open document except `skip`, and publishes
+    /// those whose findings changed (an edit in b.go can clear a warning shown in a.go).
+    async fn refresh_open_documents(&self, client: &Client, skip: Option<&Uri>) {
+        let uris: Vec<Uri> = self
+            .docs
+            .iter()
+            .map(|d| d.key().clone())
+            .filter(|u| Some(u) != skip)
+            .collect();
+        for uri in uris {
+            let pending = self
+                .docs
+                .get_mut(&uri)
+                .and_then(|mut open| self.refresh_module(&uri, &mut open));
+            if let Some(p) = pending {
+                self.publish(client, p).await;
+            }
+        }
+    }
+
+    fn is_open(&self, path: &Path) -> bool {
+        Uri::from_file_path(path).is_some_and(|u| self.docs.contains_key(&u))
+    }
+
+    /// After a scan, open buffers win again over whatever the scan read from disk.
+    fn reindex_open_documents(&self) {
+        for open in self.docs.iter() {
+            if let Some(path) = &open.path {
+                self.index.update(path, open.summary.clone());
+            }
+        }
     }
 }
 
-/// Diagnostics ready to send; `analysis_id: None` clears a closed or dropped document.
-struct Pending {
-    uri: Uri,
-    version: Option<i32>,
-    analysis_id: Option<u64>,
-    diagnostics: Vec<Diagnostic>,
+impl Backend {
+    fn new(client: Client, shut_down: Arc<AtomicBool>) -> Backend {
+        Backend {
+            client,
+            state: Arc::new(State {
+                docs: DashMap::new(),
+                index: Index::default(),
+                encoding: RwLock::new(Encoding::default()),
+                document_changes: AtomicBool::new(false),
+                work_done_progress: AtomicBool::new(false),
+                watch_files: AtomicBool::new(false),
+                folders: RwLock::new(Vec::new()),
+                publish_lock: tokio::sync::Mutex::new(()),
+                next_analysis_id: AtomicU64::new(1),
+                shut_down,
+            }),
+        }
+    }
+
+    async fn log(&self, level: Level, message: String) {
+        log_to(&self.client, level, message).await;
+    }
+
+    /// The first scan of the workspace folders, in the background, with `$/progress`.
+    fn start_initial_scan(&self) {
+        let folders = self
+            .state
+            .folders
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if folders.is_empty() {
+            return;
+        }
+        let state = self.state.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            let token = NumberOrString::String("leakls/index".to_string());
+            let progress = if state.work_done_progress.load(Ordering::Relaxed)
+                && client
+                    .send_request::<request::WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
+                        token: token.clone(),
+                    })
+                    .await
+                    .is_ok()
+            {
+                Some(
+                    client
+                        .progress(token, "leakls: indexing")
+                        .with_percentage(0)
+                        .begin()
+                        .await,
+                )
+            } else {
+                None
+            };
+            let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let total = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let job = {
+                let (state, done, total) = (state.clone(), done.clone(), total.clone());
+                tokio::task::spawn_blocking(move || {
+                    let files = scan::discover(&folders);
+                    total.store(files.len(), Ordering::Relaxed);
+                    let skip = |p: &Path| state.is_open(p);
+                    let report = |n: usize| done.store(n, Ordering::Relaxed);
+                    scan::index_files(&state.index, &files, &skip, &report);
+                    files.len()
+                })
+            };
+            tokio::pin!(job);
+            let mut tick = tokio::time::interval(Duration::from_millis(200));
+            let files = loop {
+                tokio::select! {
+                    result = &mut job => break result.unwrap_or(0),
+                    _ = tick.tick() => {
+                        if let Some(p) = &progress {
+                            let t = total.load(Ordering::Relaxed).max(1);
+                            let n = done.load(Ordering::Relaxed);
+                            p.report_with_message(format!("{n}/{t} files"), (n * 100 / t) as u32).await;
+                        }
+                    }
+                }
+            };
+            state.reindex_open_documents();
+            let message = format!(
+                "indexed {files} Go files in {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+            if let Some(p) = progress {
+                p.finish_with_message(message.clone()).await;
+            }
+            log_to(&client, Level::Info, message).await;
+            state.refresh_open_documents(&client, None).await;
+        });
+    }
+
+    /// Asks the client to tell us about Go and module files that change on disk.
+    async fn watch_files(&self) {
+        if !self.state.watch_files.load(Ordering::Relaxed) {
+            return;
+        }
+        let watchers = ["**/*.go", "**/go.mod", "**/go.work"]
+            .into_iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob.to_string()),
+                kind: None,
+            })
+            .collect();
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = Registration {
+            id: "leakls-watch".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(e) = self.client.register_capability(vec![registration]).await {
+            self.log(Level::Warn, format!("could not watch files: {e}"))
+                .await;
+        }
+    }
+}
+
+async fn log_to(client: &Client, level: Level, message: String) {
+    logging::log(level, format_args!("{message}"));
+    let typ = match level {
+        Level::Error => MessageType::ERROR,
+        Level::Warn => MessageType::WARNING,
+        Level::Info => MessageType::INFO,
+        _ => MessageType::LOG,
+    };
+    client.log_message(typ, message).await;
 }
 
 fn is_go(doc: &TextDocumentItem) -> bool {
     doc.language_id == "go" || doc.uri.path().as_str().ends_with(".go")
 }
 
+/// True when a path lies in a folder the go command (and leakls) skips.
+fn in_skipped_folder(path: &Path, folders: &[PathBuf]) -> bool {
+    let rel = folders
+        .iter()
+        .find_map(|f| path.strip_prefix(f).ok())
+        .unwrap_or(path);
+    rel.parent().is_some_and(|dir| {
+        dir.components()
+            .any(|c| crate::workspace::discover::is_skipped_dir(&c.as_os_str().to_string_lossy()))
+    })
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let offered = params
-            .capabilities
+        let caps = &params.capabilities;
+        let offered = caps
             .general
             .as_ref()
             .and_then(|g| g.position_encodings.as_deref());
         let enc = Encoding::negotiate(offered);
-        *self.encoding.write().unwrap_or_else(|e| e.into_inner()) = enc;
-        let document_changes = params
-            .capabilities
-            .workspace
-            .as_ref()
+        *self
+            .state
+            .encoding
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = enc;
+        let workspace = caps.workspace.as_ref();
+        let document_changes = workspace
             .and_then(|w| w.workspace_edit.as_ref())
             .and_then(|e| e.document_changes)
             .unwrap_or(false);
-        self.document_changes
+        self.state
+            .document_changes
             .store(document_changes, Ordering::Relaxed);
+        let watch = workspace
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        self.state.watch_files.store(watch, Ordering::Relaxed);
+        let progress = caps
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false);
+        self.state
+            .work_done_progress
+            .store(progress, Ordering::Relaxed);
+        #[allow(deprecated)] // rootUri: older clients send only that
+        let folders: Vec<PathBuf> = match &params.workspace_folders {
+            Some(folders) => folders
+                .iter()
+                .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+                .collect(),
+            None => params
+                .root_uri
+                .iter()
+                .filter_map(|u| u.to_file_path().map(|p| p.into_owned()))
+                .collect(),
+        };
+        *self
+            .state
+            .folders
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = folders;
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
                 name: "leakls".to_string(),
@@ -187,13 +468,15 @@ impl LanguageServer for Backend {
         let message = format!(
             "leakls {} ready ({:?} positions)",
             env!("CARGO_PKG_VERSION"),
-            self.encoding()
+            self.state.encoding()
         );
         self.log(Level::Info, message).await;
+        self.start_initial_scan();
+        self.watch_files().await;
     }
 
     async fn shutdown(&self) -> Result<()> {
-        self.shut_down.store(true, Ordering::SeqCst);
+        self.state.shut_down.store(true, Ordering::SeqCst);
         Ok(())
     }
 
@@ -202,28 +485,36 @@ impl LanguageServer for Backend {
         if !is_go(&item) {
             return;
         }
+        let path = item.uri.to_file_path().map(|p| p.into_owned());
         let mut open = OpenDocument {
             doc: Document::new(item.text, item.version),
-            ctx: self.file_context(&item.uri),
+            ctx: self.state.file_context(path.as_deref()),
+            path,
+            summary: Arc::default(),
+            local: Vec::new(),
+            module: Vec::new(),
             findings: Vec::new(),
             analysis_id: 0,
         };
-        let pending = self.analyze(&item.uri, &mut open);
-        self.docs.insert(item.uri, open);
-        self.publish(pending).await;
+        let pending = self.state.analyze(&item.uri, &mut open);
+        self.state.docs.insert(item.uri.clone(), open);
+        self.state.publish(&self.client, pending).await;
+        self.state
+            .refresh_open_documents(&self.client, Some(&item.uri))
+            .await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
         let version = params.text_document.version;
-        let enc = self.encoding();
-        let outcome = match self.docs.get_mut(&uri) {
+        let enc = self.state.encoding();
+        let outcome = match self.state.docs.get_mut(&uri) {
             None => Err(format!(
                 "didChange for {} which is not open: ignored",
                 uri.as_str()
             )),
             Some(mut open) => match open.doc.apply_changes(params.content_changes, version, enc) {
-                Ok(()) => Ok(self.analyze(&uri, &mut open)),
+                Ok(()) => Ok(self.state.analyze(&uri, &mut open)),
                 Err(e) => Err(format!(
                     "{}: {e}; the document is dropped until it is opened again",
                     uri.as_str()
@@ -231,18 +522,16 @@ impl LanguageServer for Backend {
             },
         };
         match outcome {
-            Ok(pending) => self.publish(pending).await,
+            Ok(pending) => {
+                self.state.publish(&self.client, pending).await;
+                self.state
+                    .refresh_open_documents(&self.client, Some(&uri))
+                    .await;
+            }
             Err(message) => {
                 // Our copy may no longer match the editor's: never analyse wrong text.
-                let dropped = self.docs.remove(&uri).is_some();
-                if dropped {
-                    self.publish(Pending {
-                        uri,
-                        version: None,
-                        analysis_id: None,
-                        diagnostics: vec![],
-                    })
-                    .await;
+                if self.state.docs.remove(&uri).is_some() {
+                    self.state.publish(&self.client, Pending::clear(uri)).await;
                 }
                 self.log(Level::Warn, message).await;
             }
@@ -251,15 +540,63 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        if self.docs.remove(&uri).is_some() {
-            self.publish(Pending {
-                uri,
-                version: None,
-                analysis_id: None,
-                diagnostics: vec![],
-            })
-            .await;
+        let Some((_, open)) = self.state.docs.remove(&uri) else {
+            return;
+        };
+        // Unsaved changes are gone with the buffer: the disk is the truth again.
+        if let Some(path) = &open.path {
+            let mut parser = analysis::new_parser();
+            if !scan::index_file(&self.state.index, path, &mut parser) {
+                self.state.index.remove(path);
+            }
         }
+        self.state.publish(&self.client, Pending::clear(uri)).await;
+        self.state.refresh_open_documents(&self.client, None).await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let folders = self
+            .state
+            .folders
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let mut modules_changed = false;
+        let mut parser = analysis::new_parser();
+        for event in params.changes {
+            let Some(path) = event.uri.to_file_path().map(|p| p.into_owned()) else {
+                continue;
+            };
+            if scan::is_module_file(&path) {
+                modules_changed = true;
+                continue;
+            }
+            let is_go_file = path.extension().is_some_and(|x| x == "go");
+            if !is_go_file || self.state.is_open(&path) || in_skipped_folder(&path, &folders) {
+                continue; // an open buffer wins over the disk
+            }
+            if event.typ == FileChangeType::DELETED
+                || !scan::index_file(&self.state.index, &path, &mut parser)
+            {
+                self.state.index.remove(&path);
+            }
+        }
+        if modules_changed {
+            self.state.index.reresolve();
+            self.state.reindex_open_documents();
+            // The Go version may have changed too: analyse every open document again.
+            let uris: Vec<Uri> = self.state.docs.iter().map(|d| d.key().clone()).collect();
+            for uri in uris {
+                let pending = self.state.docs.get_mut(&uri).map(|mut open| {
+                    open.ctx = self.state.file_context(open.path.as_deref());
+                    self.state.analyze(&uri, &mut open)
+                });
+                if let Some(p) = pending {
+                    self.state.publish(&self.client, p).await;
+                }
+            }
+        }
+        self.state.refresh_open_documents(&self.client, None).await;
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -277,21 +614,40 @@ impl LanguageServer for Backend {
             return Ok(None);
         }
         let uri = &params.text_document.uri;
-        let Some(open) = self.docs.get(uri) else {
+        let enc = self.state.encoding();
+        // Snapshot what is needed, then let go of the document before touching other files.
+        let snapshot = self.state.docs.get(uri).map(|open| {
+            let rope = open.doc.rope().clone();
+            let start = convert::offset_clamped(&rope, params.range.start, enc);
+            let end = convert::offset_clamped(&rope, params.range.end, enc);
+            let candidates = code_action::candidates(
+                &open.findings,
+                open.doc.text(),
+                start.min(end)..end.max(start),
+                |_| Diagnostic::default(),
+            );
+            (rope, open.doc.version, candidates)
+        });
+        let Some((rope, version, mut candidates)) = snapshot else {
             return Ok(None);
         };
-        let enc = self.encoding();
-        let rope = open.doc.rope();
-        let start = convert::offset_clamped(rope, params.range.start, enc);
-        let end = convert::offset_clamped(rope, params.range.end, enc);
-        let actions = code_action::quick_fixes(&code_action::Request {
-            uri,
-            doc: &open.doc,
-            findings: &open.findings,
-            enc,
-            range: start.min(end)..end.max(start),
-            document_changes: self.document_changes.load(Ordering::Relaxed),
-        });
+        for c in &mut candidates {
+            c.diagnostic = publish::to_diagnostic(&c.finding, uri, &rope, enc, &|p, r| {
+                self.state.locate(p, r)
+            });
+        }
+        let other_file = |p: &Path| self.state.other_file(p);
+        let actions = code_action::quick_fixes(
+            &code_action::Request {
+                uri,
+                rope: &rope,
+                version,
+                enc,
+                document_changes: self.state.document_changes.load(Ordering::Relaxed),
+                other_file: &other_file,
+            },
+            &candidates,
+        );
         Ok(Some(actions))
     }
 }

@@ -1,6 +1,8 @@
 //! Findings as LSP diagnostics, and publishing them so that a result for an older version of
 //! a document never reaches the client after a newer one.
 
+use std::ops::Range;
+use std::path::Path;
 use std::str::FromStr;
 
 use ropey::Rope;
@@ -14,13 +16,26 @@ use crate::analysis::{Finding, Severity};
 
 pub const SOURCE: &str = "leakls";
 
-pub fn to_diagnostic(finding: &Finding, uri: &Uri, rope: &Rope, enc: Encoding) -> Diagnostic {
+/// Converts a finding. `locate` places a range of another file (`None` when it cannot be read).
+pub fn to_diagnostic(
+    finding: &Finding,
+    uri: &Uri,
+    rope: &Rope,
+    enc: Encoding,
+    locate: &dyn Fn(&Path, Range<usize>) -> Option<Location>,
+) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = finding
         .related
         .iter()
-        .map(|r| DiagnosticRelatedInformation {
-            location: Location::new(uri.clone(), convert::range(rope, r.range.clone(), enc)),
-            message: r.message.clone(),
+        .filter_map(|r| {
+            let location = match &r.path {
+                None => Location::new(uri.clone(), convert::range(rope, r.range.clone(), enc)),
+                Some(path) => locate(path, r.range.clone())?,
+            };
+            Some(DiagnosticRelatedInformation {
+                location,
+                message: r.message.clone(),
+            })
         })
         .collect();
     Diagnostic {

@@ -111,12 +111,21 @@ impl Index {
         self.files.is_empty()
     }
 
-    /// Forgets every summary (a go.mod changed: import paths may all be different).
-    pub fn clear(&self) {
+    /// A go.mod or go.work changed: module paths, and so every import path, may be different.
+    /// Keeps the summaries and files them again under what the module files now say.
+    pub fn reresolve(&self) {
+        self.modules.invalidate();
+        let all: Vec<(PathBuf, Arc<FileSummary>)> = self
+            .files
+            .iter()
+            .map(|f| (f.key().clone(), f.summary.clone()))
+            .collect();
         self.files.clear();
         self.packages.clear();
         self.users.clear();
-        self.modules.invalidate();
+        for (path, summary) in all {
+            self.update(&path, summary);
+        }
     }
 }
 
