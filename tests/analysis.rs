@@ -97,6 +97,9 @@ fn check_module(dir: &Path, problems: &mut Vec<String>) -> usize {
                 let target = e.file.clone().unwrap_or_else(|| path.clone());
                 let mut e = e.clone();
                 e.file = None;
+                // Identical edits are one edit (as in analysistest): two findings on the same
+                // field offer the same Stop in the same Close.
+                // Identical edits from two findings stay: fix::apply must make them once.
                 edits_by_file.entry(target).or_default().push(e);
             }
         }

@@ -50,7 +50,13 @@ pub fn apply(source: &str, edits: &[Edit]) -> (String, Vec<Edit>) {
     let mut out = String::with_capacity(source.len() + 64);
     let mut skipped = Vec::new();
     let mut cursor = 0;
+    let mut last: Option<&Edit> = None;
     for edit in sorted {
+        // Two findings on one field offer the same edit: make it once.
+        if last == Some(edit) {
+            continue;
+        }
+        last = Some(edit);
         if edit.range.start < cursor || edit.range.end > source.len() {
             skipped.push(edit.clone());
             continue;
@@ -149,6 +155,8 @@ mod tests {
         ];
         let (out, skipped) = apply(src, &edits);
         assert_eq!(out, ">aBCdEf");
+        let twice = vec![Edit::insert(1, "x"), Edit::insert(1, "x")];
+        assert_eq!(apply(src, &twice), ("axbcdef".to_string(), vec![]));
         assert_eq!(skipped, vec![Edit::replace(2..4, "x")]);
     }
 

@@ -6,7 +6,7 @@
 //! A summary is kept per top-level declaration, with offsets relative to the declaration's start,
 //! so an edit re-summarises only the declarations it touches.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -432,6 +432,7 @@ impl SummaryContext<'_> {
     /// fields, in the code of one declaration.
     fn walk_code(&self, decl: Node, base: usize, setup: bool, out: &mut DeclSummary) {
         let locals = local_names(decl, self.source);
+        let local_types = self.local_types(decl);
         let receiver_type = (decl.kind() == "method_declaration")
             .then(|| {
                 out.methods
@@ -446,11 +447,89 @@ impl SummaryContext<'_> {
             base_row: decl.start_position().row,
             setup,
             receiver: receiver_type,
+            local_types: &local_types,
         };
         syntax::walk(decl, |n| {
             walker.visit(n, out);
             true
         });
+    }
+}
+
+impl SummaryContext<'_> {
+    /// The type of the names a declaration declares where the declaration spells it: a
+    /// parameter `x *T`, `var x T`, `x := &T{}`, `x := new(T)`. Only types of this package
+    /// count (a receiver's type always is one). A name declared more than once with different
+    /// types, or once without a type to read, maps to `None`.
+    fn local_types(&self, decl: Node) -> HashMap<String, Option<String>> {
+        fn this_package(t: &TypeExpr) -> Option<String> {
+            match t {
+                TypeExpr::Named {
+                    package: None,
+                    name,
+                } => Some(name.clone()),
+                TypeExpr::Pointer(inner) => this_package(inner),
+                _ => None,
+            }
+        }
+        let mut out: HashMap<String, Option<String>> = HashMap::new();
+        let mut add = |name: Node, ty: Option<String>| {
+            out.entry(text(name, self.source).to_string())
+                .and_modify(|old| {
+                    if *old != ty {
+                        *old = None;
+                    }
+                })
+                .or_insert(ty);
+        };
+        syntax::walk(decl, |n| {
+            match n.kind() {
+                "parameter_declaration" | "var_spec" => {
+                    let declared = n
+                        .child_by_field_name("type")
+                        .map(|t| TypeExpr::from_node(t, self.source, self.imports));
+                    let values: Vec<Node> = n
+                        .child_by_field_name("value")
+                        .map(|v| v.named_children(&mut v.walk()).collect())
+                        .unwrap_or_default();
+                    let mut c = n.walk();
+                    for (i, name) in n.children_by_field_name("name", &mut c).enumerate() {
+                        let ty = declared
+                            .clone()
+                            .or_else(|| values.get(i).map(|v| self.infer(*v)));
+                        add(name, ty.as_ref().and_then(this_package));
+                    }
+                }
+                "short_var_declaration" => {
+                    let (Some(left), Some(right)) = (
+                        n.child_by_field_name("left"),
+                        n.child_by_field_name("right"),
+                    ) else {
+                        return true;
+                    };
+                    let names: Vec<Node> = left.named_children(&mut left.walk()).collect();
+                    let values: Vec<Node> = right.named_children(&mut right.walk()).collect();
+                    for (i, name) in names.iter().enumerate() {
+                        let ty = (names.len() == values.len())
+                            .then(|| this_package(&self.infer(values[i])))
+                            .flatten();
+                        add(*name, ty);
+                    }
+                }
+                "range_clause" | "receive_statement"
+                    if n.children(&mut n.walk()).any(|c| c.kind() == ":=") =>
+                {
+                    if let Some(left) = n.child_by_field_name("left") {
+                        for name in left.named_children(&mut left.walk()) {
+                            add(name, None);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            true
+        });
+        out
     }
 }
 
@@ -499,6 +578,8 @@ struct CodeWalker<'a> {
     setup: bool,
     /// (receiver variable, receiver type) of the method being walked.
     receiver: Option<(Option<String>, String)>,
+    /// The type of each local whose declaration spells it (see `local_types`).
+    local_types: &'a HashMap<String, Option<String>>,
 }
 
 /// Calls that only read their arguments.
@@ -686,10 +767,18 @@ impl CodeWalker<'_> {
     }
 
     /// The struct type of `x` in `x.f`: the method's receiver type when `x` is the receiver.
+    /// Otherwise a local whose declaration spells its type: `x := &T{}`, `var x T`, `x *T`.
     fn owner_type(&self, operand: Node) -> Option<String> {
-        let (name, ty) = self.receiver.as_ref()?;
-        (operand.kind() == "identifier" && name.as_deref() == Some(text(operand, self.source())))
-            .then(|| ty.clone())
+        if operand.kind() != "identifier" {
+            return None;
+        }
+        let name = text(operand, self.source());
+        if let Some((receiver, ty)) = &self.receiver {
+            if receiver.as_deref() == Some(name) {
+                return Some(ty.clone());
+            }
+        }
+        self.local_types.get(name).cloned().flatten()
     }
 
     fn call(&self, n: Node, out: &mut DeclSummary) {
@@ -915,6 +1004,54 @@ func (s *S) Close() { s.u.Stop() }
             .flat_map(|(_, _, d)| d.methods.iter().map(|m| m.name.clone()))
             .collect();
         assert_eq!(methods, ["Start", "Close"]);
+    }
+
+    #[test]
+    fn ticker_field_owner_from_a_local_declaration() {
+        let src = r#"package p
+
+import (
+	"time"
+
+	"example.com/m/other"
+)
+
+type S struct{ t *time.Ticker }
+
+func New() *S {
+	s := &S{}
+	s.t = time.NewTicker(time.Second)
+	var v S
+	v.t = time.NewTicker(time.Second)
+	o := &other.S{}
+	o.t = time.NewTicker(time.Second)
+	return s
+}
+
+func Param(s *S, x int) {
+	s.t = time.NewTicker(time.Second)
+	if x > 0 {
+		s := struct{ t *time.Ticker }{}
+		s.t = time.NewTicker(time.Second)
+	}
+}
+"#;
+        let s = summary(src);
+        let owners: Vec<_> = s
+            .iter()
+            .flat_map(|(_, _, d)| d.ticker_fields.iter().map(|t| t.owner.clone()))
+            .collect();
+        // `o` has another package's type; `s` in Param is declared twice with different types.
+        assert_eq!(
+            owners,
+            [
+                Some("S".to_string()),
+                Some("S".to_string()),
+                None,
+                None,
+                None
+            ]
+        );
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! The report formats of `leakls check`.
 
 use std::io::{self, Write};
+use std::path::Path;
+
+use crate::analysis::Edit;
 
 use serde_json::json;
 
@@ -76,17 +79,26 @@ pub fn write(out: &mut impl Write, format: Format, reports: &[FileReport]) -> io
                             let edits: Vec<_> = fix
                                 .edits
                                 .iter()
-                                .map(|e| {
-                                    let (l, c) = place(e.range.start);
-                                    let (el, ec) = place(e.range.end);
-                                    json!({
-                                        "line": l, "column": c, "end_line": el, "end_column": ec,
-                                        "offset": e.range.start, "end_offset": e.range.end,
-                                        "new_text": e.new_text,
-                                    })
-                                })
+                                .map(|e| edit_json(e, &report.path, &index))
                                 .collect();
                             json!({ "title": fix.title, "edits": edits })
+                        })
+                        .collect();
+                    let related: Vec<_> = f
+                        .related
+                        .iter()
+                        .map(|r| {
+                            let path = r.path.as_deref().unwrap_or(&report.path);
+                            let (line, column) = match &r.path {
+                                None => place(r.range.start),
+                                Some(other) => other_file_place(other, r.range.start),
+                            };
+                            json!({
+                                "path": path.display().to_string(),
+                                "line": line,
+                                "column": column,
+                                "message": r.message,
+                            })
                         })
                         .collect();
                     items.push(json!({
@@ -99,6 +111,7 @@ pub fn write(out: &mut impl Write, format: Format, reports: &[FileReport]) -> io
                         "severity": f.severity.as_str(),
                         "message": f.message,
                         "docs": f.code.docs_url(),
+                        "related": related,
                         "fixes": fixes,
                     }));
                 }
@@ -107,6 +120,32 @@ pub fn write(out: &mut impl Write, format: Format, reports: &[FileReport]) -> io
             writeln!(out)
         }
     }
+}
+
+/// An edit of the report's file, or of another file (a `Close` method elsewhere), placed in the
+/// file it edits.
+fn edit_json(e: &Edit, own_path: &Path, own: &LineIndex) -> serde_json::Value {
+    let other_index;
+    let (path, index) = match &e.file {
+        None => (own_path, own),
+        Some(other) => {
+            other_index = LineIndex::new(&std::fs::read_to_string(other).unwrap_or_default());
+            (other.as_path(), &other_index)
+        }
+    };
+    let (l, c) = index.line_col(e.range.start);
+    let (el, ec) = index.line_col(e.range.end);
+    json!({
+        "path": path.display().to_string(),
+        "line": l, "column": c, "end_line": el, "end_column": ec,
+        "offset": e.range.start, "end_offset": e.range.end,
+        "new_text": e.new_text,
+    })
+}
+
+fn other_file_place(path: &Path, offset: usize) -> (usize, usize) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    LineIndex::new(&text).line_col(offset.min(text.len()))
 }
 
 #[cfg(test)]

@@ -35,6 +35,12 @@ pub struct ClientOptions {
     pub position_encodings: Option<Vec<&'static str>>,
     /// `capabilities.workspace.workspaceEdit.documentChanges`.
     pub document_changes: bool,
+    /// `capabilities.workspace.didChangeWatchedFiles.dynamicRegistration`.
+    pub watch_files: bool,
+    /// `capabilities.window.workDoneProgress`.
+    pub work_done_progress: bool,
+    /// Also send the root as the one `workspaceFolders` entry (besides `rootUri`).
+    pub workspace_folders: bool,
 }
 
 pub struct Server {
@@ -123,16 +129,24 @@ impl Server {
         if let Some(encodings) = &options.position_encodings {
             capabilities["general"] = json!({ "positionEncodings": encodings });
         }
+        if options.watch_files {
+            capabilities["workspace"]["didChangeWatchedFiles"] =
+                json!({ "dynamicRegistration": true });
+        }
+        if options.work_done_progress {
+            capabilities["window"] = json!({ "workDoneProgress": true });
+        }
         let root_uri = root.map(file_uri);
-        server.initialize_result = server.request(
-            "initialize",
-            json!({
-                "processId": std::process::id(),
-                "rootUri": root_uri,
-                "capabilities": capabilities,
-                "clientInfo": { "name": "leakls-tests" }
-            }),
-        );
+        let mut params = json!({
+            "processId": std::process::id(),
+            "rootUri": root_uri,
+            "capabilities": capabilities,
+            "clientInfo": { "name": "leakls-tests" }
+        });
+        if let (true, Some(root)) = (options.workspace_folders, root) {
+            workspace_folders_param(&mut params, root);
+        }
+        server.initialize_result = server.request("initialize", params);
         server.notify("initialized", json!({}));
         server
     }
@@ -239,6 +253,26 @@ impl Server {
                 return m.clone();
             }
             self.pump(deadline, &what);
+        }
+    }
+
+    /// Waits for the next `publishDiagnostics` for `uri` whose `params` satisfy `want`, consuming
+    /// the publications for `uri` that come before it; returns its `params`.
+    pub fn publish_matching(&mut self, uri: &str, want: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let params = self.next_publish(uri);
+            if want(&params) {
+                return params;
+            }
+        }
+    }
+
+    /// Reads messages until `done` holds of what has been recorded so far (server requests,
+    /// protocol notifications, logs).
+    pub fn wait_until(&mut self, what: &str, done: impl Fn(&Server) -> bool) {
+        let deadline = Instant::now() + TIMEOUT;
+        while !done(self) {
+            self.pump(deadline, what);
         }
     }
 
@@ -377,6 +411,15 @@ impl Drop for Server {
             let _ = self.child.wait();
         }
     }
+}
+
+/// `workspaceFolders: [root]` in the `initialize` params.
+fn workspace_folders_param(params: &mut Value, root: &Path) {
+    let name = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    params["workspaceFolders"] = json!([{ "uri": file_uri(root), "name": name }]);
 }
 
 fn is_publish_for(message: &Value, uri: &str) -> bool {

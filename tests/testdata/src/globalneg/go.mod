@@ -1,0 +1,3 @@
+module leakls.test/globalneg
+
+go 1.22

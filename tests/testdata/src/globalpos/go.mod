@@ -1,0 +1,3 @@
+module leakls.test/globalpos
+
+go 1.22

@@ -1,0 +1,4 @@
+package emitter
+
+// Close releases the Emitter.
+func (e *Emitter) Close() {}

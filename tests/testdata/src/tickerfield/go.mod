@@ -1,0 +1,3 @@
+module leakls.test/tickerfield
+
+go 1.22

@@ -1,0 +1,3 @@
+module leakls.test/tickerfieldneg
+
+go 1.22
