@@ -13,6 +13,7 @@
 //! LSP positions are computed here by a deliberately naive converter, independent of
 //! `server::convert`, so the two check each other. `PROPTEST_CASES=5000` for a longer run.
 
+use leakls::analysis::summary::FileSummary;
 use leakls::analysis::{self, FileContext, Finding};
 use leakls::server::convert::Encoding;
 use leakls::server::document::Document;
@@ -38,6 +39,11 @@ const SNIPPETS: &[&str] = &[
     "x := \"😀\"\n",
     "var é = 'é' /* 😀\r\n */\n",
     "type T struct{ t *time.Ticker }\n",
+    "var sessions = map[string]*T{}\n",
+    "\tsessions[\"é\"] = nil\r\n",
+    "\tdelete(sessions, k)\n",
+    "func (s *T) Close() { s.t.Stop() }\n",
+    "\ts.t = time.NewTicker(d)\n",
     "\n",
     "\r\n",
 ];
@@ -73,6 +79,8 @@ const INSERTS: &[&str] = &[
     "x := \"😀\"\r\n",
     "package p\n",
     "go func() {}()\n",
+    "sessions[k] = v\n",
+    "var q []*T\n",
 ];
 
 /// One ranged change, abstract: resolved against the model text when it is applied, so that
@@ -394,6 +402,7 @@ fn run(
     let mut reference = analysis::parse(&model);
     let mut parser = analysis::new_parser();
     let mut doc = Document::new(start, 1);
+    let mut summary = FileSummary::new(doc.text(), doc.tree());
     check(&doc, &model, &reference, 0, stats)?;
     for (step, specs) in notifications.iter().enumerate() {
         let mut changes = Vec::new();
@@ -416,6 +425,19 @@ fn run(
             .map_err(|e| TestCaseError::fail(format!("step {}: {e} for {changes:?}", step + 1)))?;
         prop_assert_eq!(doc.version, version);
         check(&doc, &model, &reference, step + 1, stats)?;
+        // The summary kept up through the edits (as the server keeps it) equals a summary made
+        // from scratch of the same tree.
+        summary = match doc.last_edits() {
+            Some(edits) => FileSummary::update(Some(&summary), doc.text(), doc.tree(), edits),
+            None => FileSummary::new(doc.text(), doc.tree()),
+        };
+        prop_assert_eq!(
+            &summary,
+            &FileSummary::new(doc.text(), doc.tree()),
+            "summary after step {} of {:?}",
+            step + 1,
+            model
+        );
     }
     Ok(())
 }

@@ -119,7 +119,11 @@ impl State {
         let (text, tree) = (open.doc.text(), open.doc.tree());
         open.local = checks::run_all(text, tree, &open.ctx);
         if let Some(path) = &open.path {
-            open.summary = Arc::new(FileSummary::new(text, tree));
+            // Only the declarations the edits touched are walked again.
+            open.summary = Arc::new(match open.doc.last_edits() {
+                Some(edits) => FileSummary::update(Some(&open.summary), text, tree, edits),
+                None => FileSummary::new(text, tree),
+            });
             let file = self.index.update(path, open.summary.clone());
             open.module = analysis::module_findings(&file, &open.ctx, &self.index);
         }
