@@ -140,7 +140,8 @@ pub fn new_parser() -> tree_sitter::Parser {
 
 /// Runs the checks that read one file's tree, and drops what `//leakls:ignore` comments silence.
 pub fn analyze(source: &str, tree: &tree_sitter::Tree, ctx: &FileContext) -> Vec<Finding> {
-    finish(source, checks::run_all(source, tree, ctx))
+    let tree_findings = checks::run_all(source, tree, ctx, checks::ModuleView::alone());
+    finish(source, tree_findings.findings)
 }
 
 /// Everything leakls finds in one file of a module: the checks that read its tree, and those that
@@ -152,7 +153,12 @@ pub fn analyze_in_module(
     file: &module::ModuleFile,
     index: &dyn module::ModuleIndex,
 ) -> Vec<Finding> {
-    let mut findings = checks::run_all(source, tree, ctx);
+    let view = checks::ModuleView {
+        package_path: &file.package_path,
+        index,
+        complete: true,
+    };
+    let mut findings = checks::run_all(source, tree, ctx, view).findings;
     findings.extend(module_findings(file, ctx, index));
     finish(source, findings)
 }

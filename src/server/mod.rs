@@ -116,29 +116,50 @@ impl State {
 
     /// Re-summarises and re-analyses an open document (after an edit or open).
     fn analyze(&self, uri: &Uri, open: &mut OpenDocument) -> Pending {
-        let (text, tree) = (open.doc.text(), open.doc.tree());
-        open.local = checks::run_all(text, tree, &open.ctx);
         if let Some(path) = &open.path {
+            let (text, tree) = (open.doc.text(), open.doc.tree());
             // Only the declarations the edits touched are walked again.
             open.summary = Arc::new(match open.doc.last_edits() {
                 Some(edits) => FileSummary::update(Some(&open.summary), text, tree, edits),
                 None => FileSummary::new(text, tree),
             });
-            let file = self.index.update(path, open.summary.clone());
-            open.module = analysis::module_findings(&file, &open.ctx, &self.index);
+            self.index.update(path, open.summary.clone());
         }
+        self.check(open);
         self.finish(uri, open)
     }
 
-    /// Recomputes what the index says about an open document; `None` when nothing changed.
+    /// Runs the checks on an open document against the index as it is now.
+    fn check(&self, open: &mut OpenDocument) {
+        let (text, tree) = (open.doc.text(), open.doc.tree());
+        let file = open.path.as_ref().and_then(|p| self.index.get(p));
+        let view = match &file {
+            Some(f) => checks::ModuleView {
+                package_path: &f.package_path,
+                index: &self.index,
+                complete: true,
+            },
+            None => checks::ModuleView::alone(),
+        };
+        open.local = checks::run_all(text, tree, &open.ctx, view).findings;
+        open.module = match &file {
+            Some(f) => analysis::module_findings(f, &open.ctx, &self.index),
+            None => Vec::new(),
+        };
+    }
+
+    /// Re-checks an open document after other files changed; `None` when nothing changed.
+    /// Its tree-based findings can change too: element types come from other files.
     fn refresh_module(&self, uri: &Uri, open: &mut OpenDocument) -> Option<Pending> {
-        let path = open.path.as_ref()?;
-        let file = self.index.get(path)?;
-        let module = analysis::module_findings(&file, &open.ctx, &self.index);
-        if module == open.module {
+        open.path.as_ref()?;
+        let before = (
+            std::mem::take(&mut open.local),
+            std::mem::take(&mut open.module),
+        );
+        self.check(open);
+        if (&open.local, &open.module) == (&before.0, &before.1) {
             return None;
         }
-        open.module = module;
         Some(self.finish(uri, open))
     }
 

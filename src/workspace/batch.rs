@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use super::index::Index;
+use crate::analysis::checks::{ModuleView, TreeFindings};
 use crate::analysis::summary::FileSummary;
 use crate::analysis::{self, FileContext, Finding};
 
@@ -28,6 +29,8 @@ struct FirstPass {
     source: Option<String>,
     findings: Vec<Finding>,
     ctx: FileContext,
+    /// Some tree-based finding needs the whole index: parse again once it is complete.
+    needs_index: bool,
 }
 
 pub fn analyze_files(files: &[PathBuf]) -> Batch {
@@ -43,7 +46,10 @@ pub fn analyze_files(files: &[PathBuf]) -> Batch {
                 continue;
             }
         };
-        let mut findings = pass.findings;
+        let mut findings = match (&pass.source, pass.needs_index) {
+            (Some(source), true) => second_pass(path, source, &pass.ctx, &index),
+            _ => pass.findings,
+        };
         if let Some(file) = index.get(path) {
             findings.extend(analysis::module_findings(&file, &pass.ctx, &index));
         }
@@ -104,13 +110,36 @@ fn first_pass(
         .parse(&source, None)
         .ok_or_else(|| "the parser gave up".to_string())?;
     let ctx = FileContext::for_path(path, index.modules.semantics_for(path));
-    let findings = analysis::checks::run_all(&source, &tree, &ctx);
-    index.update(path, std::sync::Arc::new(FileSummary::new(&source, &tree)));
+    let file = index.update(path, std::sync::Arc::new(FileSummary::new(&source, &tree)));
+    let view = ModuleView {
+        package_path: &file.package_path,
+        index,
+        complete: false,
+    };
+    let TreeFindings {
+        findings,
+        needs_index,
+    } = analysis::checks::run_all(&source, &tree, &ctx, view);
     Ok(FirstPass {
-        source: (!findings.is_empty()).then_some(source),
+        source: (!findings.is_empty() || needs_index).then_some(source),
         findings,
         ctx,
+        needs_index,
     })
+}
+
+/// The second pass over a file whose tree checks needed the complete index.
+fn second_pass(path: &Path, source: &str, ctx: &FileContext, index: &Index) -> Vec<Finding> {
+    let tree = analysis::parse(source);
+    let Some(file) = index.get(path) else {
+        return Vec::new();
+    };
+    let view = ModuleView {
+        package_path: &file.package_path,
+        index,
+        complete: true,
+    };
+    analysis::checks::run_all(source, &tree, ctx, view).findings
 }
 
 /// Runs `work` over `items` on every core, each thread with its own parser; results in order.

@@ -7,6 +7,7 @@
 
 pub mod after_in_loop;
 pub mod global;
+pub mod slice;
 pub mod ticker;
 pub mod ticker_field;
 pub mod time_tick;
@@ -15,6 +16,7 @@ use std::collections::HashMap;
 
 use tree_sitter::{Node, Tree};
 
+use super::module::{EmptyIndex, ModuleIndex};
 use super::syntax::{self, TimeImport};
 use super::{FileContext, Finding, Severity};
 
@@ -69,35 +71,67 @@ impl<'t> Context<'_, 't> {
     }
 }
 
-pub fn run_all(source: &str, tree: &Tree, file: &FileContext) -> Vec<Finding> {
-    let root = tree.root_node();
-    let time = TimeImport::find(root, source);
-    if !time.is_imported() {
-        return Vec::new();
-    }
-    let mut findings = Vec::new();
-    for decl in candidate_declarations(root, source) {
-        let mut ctx = Context {
-            source,
-            file,
-            time: &time,
-            calls: collect_time_calls(decl, source, &time),
-            reserved_names: HashMap::new(),
-        };
-        if ctx.calls.is_empty() {
-            continue;
-        }
-        ticker::check(&mut ctx, &mut findings);
-        time_tick::check(&mut ctx, &mut findings);
-        after_in_loop::check(&mut ctx, &mut findings);
-    }
-    findings
+/// What tree checks may ask about the rest of the module.
+#[derive(Clone, Copy)]
+pub struct ModuleView<'a> {
+    /// The import path of the analysed file's package.
+    pub package_path: &'a str,
+    pub index: &'a dyn ModuleIndex,
+    /// False while the index is still being filled (the first pass of `leakls check`): a check
+    /// that needs other files then asks for a second pass instead of guessing.
+    pub complete: bool,
 }
 
-/// Top-level declarations whose text mentions `Tick` or `After`, in source order.
-fn candidate_declarations<'t>(root: Node<'t>, source: &str) -> Vec<Node<'t>> {
+impl ModuleView<'_> {
+    /// A file on its own: nothing else of the module is known.
+    pub fn alone() -> ModuleView<'static> {
+        ModuleView {
+            package_path: "",
+            index: &EmptyIndex,
+            complete: true,
+        }
+    }
+}
+
+/// Findings from a file's tree; `needs_index` when some could not be judged yet.
+#[derive(Debug, Default)]
+pub struct TreeFindings {
+    pub findings: Vec<Finding>,
+    pub needs_index: bool,
+}
+
+pub fn run_all(source: &str, tree: &Tree, file: &FileContext, module: ModuleView) -> TreeFindings {
+    let root = tree.root_node();
+    let mut out = TreeFindings::default();
+    let time = TimeImport::find(root, source);
+    if time.is_imported() {
+        for decl in candidate_declarations(root, source, &["Tick", "After"]) {
+            let mut ctx = Context {
+                source,
+                file,
+                time: &time,
+                calls: collect_time_calls(decl, source, &time),
+                reserved_names: HashMap::new(),
+            };
+            if ctx.calls.is_empty() {
+                continue;
+            }
+            ticker::check(&mut ctx, &mut out.findings);
+            time_tick::check(&mut ctx, &mut out.findings);
+            after_in_loop::check(&mut ctx, &mut out.findings);
+        }
+    }
+    // Every form slice-retains looks at slices with `[:` or `:]`.
+    for decl in candidate_declarations(root, source, &["[:", ":]"]) {
+        out.needs_index |= slice::check(decl, source, file, module, &mut out.findings);
+    }
+    out
+}
+
+/// Top-level declarations whose text contains one of `needles`, in source order.
+fn candidate_declarations<'t>(root: Node<'t>, source: &str, needles: &[&str]) -> Vec<Node<'t>> {
     let mut hits: Vec<usize> = Vec::new();
-    for needle in ["Tick", "After"] {
+    for needle in needles {
         let finder = memchr::memmem::Finder::new(needle);
         hits.extend(finder.find_iter(source.as_bytes()));
     }
