@@ -90,6 +90,8 @@ pub struct GoMod {
     pub module: Option<String>,
     pub go: Option<GoVersion>,
     pub godebug: Vec<(String, String)>,
+    /// go.work only: the module folders it `use`s, as written.
+    pub uses: Vec<String>,
 }
 
 impl GoMod {
@@ -108,6 +110,8 @@ impl GoMod {
                     block = None;
                 } else if directive == "godebug" {
                     gomod.add_godebug(line);
+                } else if directive == "use" {
+                    gomod.uses.push(unquote(line).to_string());
                 }
                 continue;
             }
@@ -121,6 +125,7 @@ impl GoMod {
                 "module" => gomod.module = Some(unquote(rest).to_string()),
                 "go" => gomod.go = GoVersion::parse(rest),
                 "godebug" => gomod.add_godebug(rest),
+                "use" => gomod.uses.push(unquote(rest).to_string()),
                 _ => {}
             }
         }
@@ -197,6 +202,14 @@ mod tests {
         assert!(!m.semantics().timers_collected());
         let m = GoMod::parse("module m\ngo 1.22\ngodebug asynctimerchan=2\n");
         assert!(m.semantics().timers_collected());
+    }
+
+    #[test]
+    fn reads_go_work_use_lines() {
+        let w =
+            GoMod::parse("go 1.23\n\nuse (\n\t./api\n\t\"./svc\" // the service\n)\nuse ./tools\n");
+        assert_eq!(w.uses, ["./api", "./svc", "./tools"]);
+        assert_eq!(w.go, Some(GO_1_23));
     }
 
     #[test]

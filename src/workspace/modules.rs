@@ -1,4 +1,8 @@
-//! The module a file belongs to: the nearest go.mod above it, read once and cached per folder.
+//! The module a file belongs to: the nearest go.mod above it, read once and cached per folder;
+//! and the go.work that may put that module in a workspace.
+//!
+//! In workspace mode the go command takes the GODEBUG defaults from go.work (its `go` line and
+//! `godebug` lines) and ignores the `godebug` lines of the modules' go.mod files.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -12,6 +16,8 @@ use crate::analysis::go_version::{GoMod, GoSemantics};
 pub struct ModuleCache {
     /// For each folder asked about: the go.mod that governs it, if any.
     by_dir: DashMap<PathBuf, Option<Arc<GoModFile>>>,
+    /// For each module folder asked about: the go.work that uses it, if any.
+    workspace_of: DashMap<PathBuf, Option<Arc<GoModFile>>>,
 }
 
 #[derive(Debug)]
@@ -23,9 +29,44 @@ pub struct GoModFile {
 impl ModuleCache {
     /// The Go semantics in force for `file` (unknown when no go.mod is above it).
     pub fn semantics_for(&self, file: &Path) -> GoSemantics {
-        self.gomod_for(file)
-            .map(|m| m.gomod.semantics())
-            .unwrap_or_default()
+        let Some(module) = self.gomod_for(file) else {
+            return GoSemantics::default();
+        };
+        match module.path.parent().and_then(|dir| self.workspace_for(dir)) {
+            Some(work) => work.gomod.semantics(),
+            None => module.gomod.semantics(),
+        }
+    }
+
+    /// The nearest go.work above a module folder, if it `use`s that folder.
+    pub fn workspace_for(&self, module_dir: &Path) -> Option<Arc<GoModFile>> {
+        if let Some(cached) = self.workspace_of.get(module_dir) {
+            return cached.clone();
+        }
+        let mut found = None;
+        for dir in module_dir.ancestors() {
+            let candidate = dir.join("go.work");
+            let Ok(text) = fs::read_to_string(&candidate) else {
+                continue;
+            };
+            let work = GoMod::parse(&text);
+            let uses_it = work.uses.iter().any(|u| {
+                let used = dir.join(u);
+                used == module_dir
+                    || used.canonicalize().ok().as_deref()
+                        == module_dir.canonicalize().ok().as_deref()
+            });
+            if uses_it {
+                found = Some(Arc::new(GoModFile {
+                    path: candidate,
+                    gomod: work,
+                }));
+            }
+            break; // the go command uses the nearest go.work only
+        }
+        self.workspace_of
+            .insert(module_dir.to_path_buf(), found.clone());
+        found
     }
 
     pub fn gomod_for(&self, file: &Path) -> Option<Arc<GoModFile>> {
@@ -57,6 +98,7 @@ impl ModuleCache {
     /// Forgets everything: a go.mod was created, changed or deleted.
     pub fn invalidate(&self) {
         self.by_dir.clear();
+        self.workspace_of.clear();
     }
 }
 
@@ -85,5 +127,29 @@ mod tests {
                 .as_deref(),
             Some("b")
         );
+    }
+
+    #[test]
+    fn a_go_work_sets_the_semantics_of_the_modules_it_uses() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("svc")).unwrap();
+        fs::create_dir_all(root.join("other")).unwrap();
+        fs::write(
+            root.join("go.work"),
+            "go 1.24\n\nuse ./svc\n\ngodebug asynctimerchan=1\n",
+        )
+        .unwrap();
+        fs::write(root.join("svc/go.mod"), "module svc\ngo 1.24\n").unwrap();
+        fs::write(root.join("other/go.mod"), "module other\ngo 1.24\n").unwrap();
+        let cache = ModuleCache::default();
+        // svc is in the workspace: go.work's godebug brings the old timers back.
+        assert!(!cache
+            .semantics_for(&root.join("svc/x.go"))
+            .timers_collected());
+        // other is not used by the go.work: its own go.mod decides.
+        assert!(cache
+            .semantics_for(&root.join("other/x.go"))
+            .timers_collected());
     }
 }
