@@ -52,6 +52,8 @@ impl fmt::Display for GoVersion {
 pub const GO_1_23: GoVersion = GoVersion::new(1, 23, 0);
 /// The first release with the `clear` builtin.
 pub const GO_1_21: GoVersion = GoVersion::new(1, 21, 0);
+/// The first release whose `slices.Delete` clears the elements it drops from the tail.
+pub const GO_1_22: GoVersion = GoVersion::new(1, 22, 0);
 
 /// What the nearest go.mod says, as far as the checks care.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

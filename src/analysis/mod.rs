@@ -24,14 +24,16 @@ pub enum Code {
     UnstoppedTicker,
     TimeTick,
     AfterInLoop,
+    SliceRetains,
     GlobalGrowth,
 }
 
 impl Code {
-    pub const ALL: [Code; 4] = [
+    pub const ALL: [Code; 5] = [
         Code::UnstoppedTicker,
         Code::TimeTick,
         Code::AfterInLoop,
+        Code::SliceRetains,
         Code::GlobalGrowth,
     ];
 
@@ -40,6 +42,7 @@ impl Code {
             Code::UnstoppedTicker => "unstopped-ticker",
             Code::TimeTick => "time-tick",
             Code::AfterInLoop => "after-in-loop",
+            Code::SliceRetains => "slice-retains",
             Code::GlobalGrowth => "global-growth",
         }
     }

@@ -249,6 +249,11 @@ fn shift_untouched(decls: &[DeclEntry], edits: &[tree_sitter::InputEdit]) -> Vec
     out
 }
 
+/// The file's imports as (local name, import path); dot and blank imports are left out.
+pub fn file_imports(root: Node, source: &str) -> Vec<(String, String)> {
+    header(root, source).1
+}
+
 fn header(root: Node, source: &str) -> (Option<String>, Vec<(String, String)>) {
     let mut package = None;
     let mut imports = Vec::new();

@@ -121,8 +121,9 @@ pub fn run_all(source: &str, tree: &Tree, file: &FileContext, module: ModuleView
             after_in_loop::check(&mut ctx, &mut out.findings);
         }
     }
-    // Every form slice-retains looks at slices with `[:` or `:]`.
-    for decl in candidate_declarations(root, source, &["[:", ":]"]) {
+    // Every form slice-retains looks at slices with `[:` or `:]`, or with ` : ` as gofmt writes
+    // `old[0 : n-1]`.
+    for decl in candidate_declarations(root, source, &["[:", ":]", " : "]) {
         out.needs_index |= slice::check(decl, source, file, module, &mut out.findings);
     }
     out

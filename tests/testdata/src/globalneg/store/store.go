@@ -114,8 +114,9 @@ func Put(it *Item) {
 // Reset shrinks, truncates, replaces or empties each table.
 func Reset(it *Item) {
 	clear(cleared)
-	resliced = resliced[:0]
-	shifted = shifted[1:]
+	resliced = resliced[:0] // want `slice-retains: truncating .resliced.`
+
+	shifted = shifted[1:] // want `slice-retains: re-slicing .shifted. from the front`
 	nilled = nil
 	remade = make(map[string]*Item)
 	relit = map[string]*Item{}

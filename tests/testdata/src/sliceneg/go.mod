@@ -1,0 +1,3 @@
+module leakls.test/sliceneg
+
+go 1.22

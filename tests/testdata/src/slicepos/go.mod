@@ -1,0 +1,3 @@
+module leakls.test/slicepos
+
+go 1.20

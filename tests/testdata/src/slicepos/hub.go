@@ -1,0 +1,46 @@
+package slicepos
+
+import (
+	"fmt"
+
+	"leakls.test/slicepos/jobs"
+)
+
+func (h *Hub) popConn() *Conn {
+	c := h.conns[0]
+	h.conns = h.conns[1:] // want `slice-retains: re-slicing .h\.conns. from the front leaves the dropped \*Conn`
+	return c
+}
+
+func (h *Hub) popJob() jobs.Job {
+	j := h.jobs[len(h.jobs)-1]
+	h.jobs = h.jobs[:len(h.jobs)-1] // want `slice-retains: shrinking .h\.jobs. by one leaves the dropped jobs\.Job`
+	return j
+}
+
+func (h *Hub) popBatch() *jobs.Job {
+	j := h.batch[0]
+	h.batch = h.batch[1:] // want `slice-retains: re-slicing .h\.batch. from the front leaves the dropped \*jobs\.Job`
+	return j
+}
+
+func (h *Hub) shiftAll() {
+	h.any = h.any[1:] // want `slice-retains: re-slicing .h\.any. from the front leaves the dropped any`
+
+	h.errs = h.errs[1:] // want `slice-retains: re-slicing .h\.errs. from the front leaves the dropped error`
+
+	h.fns = h.fns[1:] // want `slice-retains: re-slicing .h\.fns. from the front leaves the dropped func`
+
+	h.subs = h.subs[1:] // want `slice-retains: re-slicing .h\.subs. from the front leaves the dropped chan int`
+
+	h.maps = h.maps[1:] // want `slice-retains: re-slicing .h\.maps. from the front leaves the dropped map\[string\]int`
+}
+
+// Through a chain of pointers.
+func (h *Hub) popInner() {
+	h.inner.conns = h.inner.conns[1:] // want `slice-retains: re-slicing .h\.inner\.conns. from the front`
+}
+
+func (h *Hub) String() string {
+	return fmt.Sprint(len(h.conns))
+}

@@ -1,0 +1,3 @@
+module leakls.test/slicepos121
+
+go 1.21

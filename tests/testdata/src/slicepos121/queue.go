@@ -1,0 +1,66 @@
+package slicepos121
+
+// Task holds a callback.
+type Task struct {
+	id  int
+	run func()
+}
+
+// point has no pointers.
+type point struct{ x, y int }
+
+// Queue keeps tasks.
+type Queue struct {
+	tasks  []*Task
+	values []Task
+	points []point
+}
+
+func (q *Queue) PopN(n int) {
+	q.tasks = q.tasks[n:] // want `slice-retains: re-slicing .q\.tasks. from the front leaves the dropped \*Task elements`
+}
+
+func (q *Queue) Reset() {
+	q.tasks = q.tasks[:0] // want `slice-retains: truncating .q\.tasks.`
+}
+
+func (q *Queue) Keep(n int) {
+	q.tasks = q.tasks[:n] // want `slice-retains: truncating .q\.tasks.`
+}
+
+func (q *Queue) KeepValues(n int) {
+	q.values = q.values[:n] // want `slice-retains: truncating .q\.values. leaves the dropped Task elements`
+}
+
+func (q *Queue) Pop() *Task {
+	t := q.tasks[0]
+	q.tasks = q.tasks[1:] // want `slice-retains: re-slicing .q\.tasks. from the front leaves the dropped \*Task in`
+	return t
+}
+
+// Before Go 1.22, slices.Delete does not clear the tail: the fix clears the last slot.
+func (q *Queue) Remove(i int) {
+	q.tasks = append(q.tasks[:i], q.tasks[i+1:]...) // want `slice-retains: removing from the middle of .q\.tasks.`
+}
+
+// Removing a range: reported, but only Go 1.22's slices.Delete is offered as a fix.
+func (q *Queue) RemoveRange(i, j int) {
+	q.tasks = append(q.tasks[:i], q.tasks[j:]...) // want `slice-retains: removing from the middle of .q\.tasks.`
+}
+
+// A filter in place leaves duplicates beyond the new length.
+func (q *Queue) Filter(keep func(*Task) bool) {
+	n := 0
+	for _, t := range q.tasks {
+		if keep(t) {
+			q.tasks[n] = t
+			n++
+		}
+	}
+	q.tasks = q.tasks[:n] // want `slice-retains: truncating .q\.tasks.`
+}
+
+// Points hold no pointers.
+func (q *Queue) DropPoints() {
+	q.points = q.points[1:]
+}

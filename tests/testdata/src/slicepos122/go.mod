@@ -1,0 +1,3 @@
+module leakls.test/slicepos122
+
+go 1.22
