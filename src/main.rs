@@ -1,4 +1,5 @@
-//! Argument parsing only: no arguments serves LSP on stdio; `check` runs the command line.
+//! Argument parsing only: no arguments serves LSP on stdio; `check` runs the command line;
+//! `explain` prints a check's page.
 
 use leakls::{cli, log, server};
 
@@ -6,13 +7,17 @@ const HELP: &str = "leakls: finds memory and resource leaks in Go code
 
 usage:
   leakls [--log-level off|error|warn|info|debug]   serve LSP on stdin/stdout
-  leakls check [--format text|json] [PATH...]     report leaks in Go files (default: .)
+  leakls check [--format text|json|sarif] [--fix | --diff] [PATH...]
+                                                   report leaks in Go files (default: .);
+                                                   --fix applies the fixes, --diff shows them
+  leakls explain CODE                              print the page of a check
   leakls --version                                 print the version";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let code = match args.first().map(String::as_str) {
         Some("check") => cli::run(&args[1..]),
+        Some("explain") => cli::explain::run(&args[1..]),
         Some("--version" | "-V" | "version") => {
             println!("leakls {}", env!("CARGO_PKG_VERSION"));
             0

@@ -1,7 +1,7 @@
 //! The report formats of `leakls check`.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::analysis::Edit;
 
@@ -15,6 +15,8 @@ pub enum Format {
     Text,
     /// A JSON array, one object per finding.
     Json,
+    /// A SARIF 2.1.0 log (GitHub code scanning and other SARIF viewers).
+    Sarif,
 }
 
 impl Format {
@@ -22,6 +24,7 @@ impl Format {
         match s {
             "text" => Some(Format::Text),
             "json" => Some(Format::Json),
+            "sarif" => Some(Format::Sarif),
             _ => None,
         }
     }
@@ -44,10 +47,30 @@ impl LineIndex {
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         (line + 1, offset - self.starts[line] + 1)
     }
+
+    /// 1-based line and column in UTF-16 code units (SARIF's default column kind). An offset
+    /// inside a character counts from that character's start.
+    pub fn line_col_utf16(&self, source: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(source.len());
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let mut end = offset;
+        while !source.is_char_boundary(end) {
+            end -= 1;
+        }
+        let units = source[start..end].encode_utf16().count();
+        (line + 1, units + 1)
+    }
 }
 
-pub fn write(out: &mut impl Write, format: Format, reports: &[FileReport]) -> io::Result<()> {
+pub fn write(
+    out: &mut impl Write,
+    format: Format,
+    reports: &[FileReport],
+    errors: &[(PathBuf, String)],
+) -> io::Result<()> {
     match format {
+        Format::Sarif => super::sarif::write(out, reports, errors),
         Format::Text => {
             for report in reports.iter().filter(|r| !r.findings.is_empty()) {
                 let index = LineIndex::new(&report.source);
@@ -159,5 +182,16 @@ mod tests {
         assert_eq!(index.line_col(3), (2, 1));
         assert_eq!(index.line_col(5), (2, 3));
         assert_eq!(index.line_col(6), (3, 1));
+    }
+
+    #[test]
+    fn utf16_columns_count_code_units() {
+        let src = "a\u{1F600}é x\n\u{1F600}";
+        let index = LineIndex::new(src);
+        let x = src.find('x').unwrap();
+        // 'a' (1) + emoji (2) + 'é' (1) + ' ' (1), then x at column 6.
+        assert_eq!(index.line_col_utf16(src, x), (1, 6));
+        assert_eq!(index.line_col_utf16(src, src.len()), (2, 3));
+        assert_eq!(index.line_col_utf16(src, 2), (1, 2));
     }
 }

@@ -34,8 +34,22 @@ struct FirstPass {
 }
 
 pub fn analyze_files(files: &[PathBuf]) -> Batch {
+    analyze_files_with_progress(files, &|_, _| {})
+}
+
+/// [`analyze_files`], calling `progress(done, total)` from the worker threads as each file's
+/// first pass ends (the passes that follow are quick next to reading and parsing).
+pub fn analyze_files_with_progress(
+    files: &[PathBuf],
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Batch {
     let index = Index::default();
-    let first = parallel_map(files, |path, parser| first_pass(path, &index, parser));
+    let done = AtomicUsize::new(0);
+    let first = parallel_map(files, |path, parser| {
+        let pass = first_pass(path, &index, parser);
+        progress(done.fetch_add(1, Ordering::Relaxed) + 1, files.len());
+        pass
+    });
     let mut reports = Vec::new();
     let mut errors = Vec::new();
     for (path, result) in files.iter().zip(first) {
