@@ -50,57 +50,63 @@ pub fn analyze_files_with_progress(
         progress(done.fetch_add(1, Ordering::Relaxed) + 1, files.len());
         pass
     });
+    // The rest of each file's work needs the complete index: on every core as well.
+    let passes: Vec<(&PathBuf, Result<FirstPass, String>)> = files.iter().zip(first).collect();
+    let finished = parallel_map(&passes, |(path, pass), parser| match pass {
+        Ok(pass) => finish_file(path, pass, &index, parser),
+        Err(e) => Err(e.clone()),
+    });
     let mut reports = Vec::new();
     let mut errors = Vec::new();
-    for (path, result) in files.iter().zip(first) {
-        let pass = match result {
-            Ok(p) => p,
-            Err(e) => {
-                errors.push((path.clone(), e));
-                continue;
-            }
-        };
-        let mut findings = match (&pass.source, pass.needs_index) {
-            (Some(source), true) => second_pass(path, source, &pass.ctx, &index),
-            _ => pass.findings,
-        };
-        if let Some(file) = index.get(path) {
-            findings.extend(analysis::module_findings(&file, &pass.ctx, &index));
+    for ((path, _), result) in passes.iter().zip(finished) {
+        match result {
+            Ok(report) => reports.push(report),
+            Err(e) => errors.push(((*path).clone(), e)),
         }
-        if findings.is_empty() {
-            reports.push(FileReport {
-                path: path.clone(),
-                source: String::new(),
-                findings,
-            });
-            continue;
-        }
-        let source = match pass.source {
-            Some(s) => s,
-            None => match read_go_file(path) {
-                Ok(s) => s,
-                Err(e) => {
-                    errors.push((path.clone(), e));
-                    continue;
-                }
-            },
-        };
-        let findings = analysis::finish(&source, findings);
-        reports.push(FileReport {
-            path: path.clone(),
-            source: if findings.is_empty() {
-                String::new()
-            } else {
-                source
-            },
-            findings,
-        });
     }
     Batch {
         reports,
         errors,
         index,
     }
+}
+
+/// A file's findings once the index is complete: the second pass if its tree checks asked for
+/// one, the checks that read the module, and what its ignore comments silence.
+fn finish_file(
+    path: &Path,
+    pass: &FirstPass,
+    index: &Index,
+    parser: &mut tree_sitter::Parser,
+) -> Result<FileReport, String> {
+    let mut findings = match (&pass.source, pass.needs_index) {
+        (Some(source), true) => second_pass(path, source, &pass.ctx, index, parser),
+        _ => pass.findings.clone(),
+    };
+    if let Some(file) = index.get(path) {
+        findings.extend(analysis::module_findings(&file, &pass.ctx, index));
+    }
+    if findings.is_empty() {
+        return Ok(FileReport {
+            path: path.to_path_buf(),
+            source: String::new(),
+            findings,
+        });
+    }
+    let source = match &pass.source {
+        Some(s) => s.clone(),
+        None => read_go_file(path)?,
+    };
+    let findings = analysis::finish(&source, findings);
+    Ok(FileReport {
+        path: path.to_path_buf(),
+        source: if findings.is_empty() {
+            String::new()
+        } else {
+            source
+        },
+        findings,
+    })
 }
 
 /// Reads a Go file; invalid UTF-8 is an error that names where it starts.
@@ -143,8 +149,16 @@ fn first_pass(
 }
 
 /// The second pass over a file whose tree checks needed the complete index.
-fn second_pass(path: &Path, source: &str, ctx: &FileContext, index: &Index) -> Vec<Finding> {
-    let tree = analysis::parse(source);
+fn second_pass(
+    path: &Path,
+    source: &str,
+    ctx: &FileContext,
+    index: &Index,
+    parser: &mut tree_sitter::Parser,
+) -> Vec<Finding> {
+    let Some(tree) = parser.parse(source, None) else {
+        return Vec::new();
+    };
     let Some(file) = index.get(path) else {
         return Vec::new();
     };
@@ -157,9 +171,9 @@ fn second_pass(path: &Path, source: &str, ctx: &FileContext, index: &Index) -> V
 }
 
 /// Runs `work` over `items` on every core, each thread with its own parser; results in order.
-fn parallel_map<T: Send>(
-    items: &[PathBuf],
-    work: impl Fn(&Path, &mut tree_sitter::Parser) -> T + Sync,
+fn parallel_map<I: Sync, T: Send>(
+    items: &[I],
+    work: impl Fn(&I, &mut tree_sitter::Parser) -> T + Sync,
 ) -> Vec<T> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(usize, T)>> = Mutex::new(Vec::with_capacity(items.len()));
