@@ -2,6 +2,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod config;
 pub mod log;
 pub mod server;
 pub mod workspace;

@@ -164,7 +164,12 @@ fn sarif_is_valid_and_carries_rules_results_related_locations_and_fixes() {
     assert_eq!(ids, codes);
     for (rule, code) in rules.iter().zip(Code::ALL) {
         assert_eq!(rule["helpUri"], code.docs_url());
-        assert_eq!(rule["defaultConfiguration"]["level"], "warning");
+        let level = if code == Code::UnusedIgnore {
+            "note"
+        } else {
+            "warning"
+        };
+        assert_eq!(rule["defaultConfiguration"]["level"], level);
         assert!(!rule["shortDescription"]["text"]
             .as_str()
             .unwrap()

@@ -243,7 +243,16 @@ fn background_scan_and_watched_files() {
         .map(|w| w["globPattern"].as_str().expect("a glob string"))
         .collect();
     globs.sort();
-    assert_eq!(globs, ["**/*.go", "**/go.mod", "**/go.work"]);
+    assert_eq!(
+        globs,
+        [
+            "**/*.go",
+            "**/.leakls.toml",
+            "**/go.mod",
+            "**/go.work",
+            "**/leakls.toml"
+        ]
+    );
 
     // The scan reported its progress: created the token, began, (maybe reported,) ended.
     server.wait_until("the end of the scan's progress", |s| {

@@ -16,7 +16,9 @@ use std::ops::Range;
 use std::path::Path;
 
 pub use fix::{Edit, Fix};
-pub use go_version::GoSemantics;
+pub use go_version::{GoSemantics, GoVersion};
+
+use std::sync::Arc;
 
 /// The stable diagnostic codes: editors, configs and suppressions name them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -26,15 +28,19 @@ pub enum Code {
     AfterInLoop,
     SliceRetains,
     GlobalGrowth,
+    /// A `//leakls:ignore` or `//leakls:file-ignore` comment without a reason, or that silences
+    /// nothing.
+    UnusedIgnore,
 }
 
 impl Code {
-    pub const ALL: [Code; 5] = [
+    pub const ALL: [Code; 6] = [
         Code::UnstoppedTicker,
         Code::TimeTick,
         Code::AfterInLoop,
         Code::SliceRetains,
         Code::GlobalGrowth,
+        Code::UnusedIgnore,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +50,7 @@ impl Code {
             Code::AfterInLoop => "after-in-loop",
             Code::SliceRetains => "slice-retains",
             Code::GlobalGrowth => "global-growth",
+            Code::UnusedIgnore => "unused-ignore",
         }
     }
 
@@ -83,6 +90,42 @@ impl Severity {
             Severity::Hint => "hint",
         }
     }
+
+    pub fn from_name(name: &str) -> Option<Severity> {
+        [
+            Severity::Error,
+            Severity::Warning,
+            Severity::Information,
+            Severity::Hint,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+}
+
+/// What a project's configuration asks of the analysis (read by `crate::config`): which checks
+/// run, at what severity, and under which Go version. The default is every check, as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Codes whose findings are dropped; suppressions naming them are never "unused".
+    pub disabled: Vec<Code>,
+    /// Severities that replace the one a check chose.
+    pub severity: Vec<(Code, Severity)>,
+    /// Replaces the `go` line of the nearest go.mod (its `godebug` lines still count).
+    pub go_version: Option<GoVersion>,
+}
+
+impl Settings {
+    pub fn enabled(&self, code: Code) -> bool {
+        !self.disabled.contains(&code)
+    }
+
+    pub fn severity_of(&self, code: Code) -> Option<Severity> {
+        self.severity
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, s)| *s)
+    }
 }
 
 /// A place elsewhere that explains a finding (for example each site that grows a global).
@@ -113,6 +156,8 @@ pub struct FileContext {
     pub go: GoSemantics,
     /// `_test.go` files run under `go test`, where a leaked ticker dies with the process.
     pub is_test_file: bool,
+    /// The project's configuration for this file.
+    pub settings: Arc<Settings>,
 }
 
 impl FileContext {
@@ -121,7 +166,20 @@ impl FileContext {
             .file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.ends_with("_test.go"));
-        FileContext { go, is_test_file }
+        FileContext {
+            go,
+            is_test_file,
+            settings: Arc::default(),
+        }
+    }
+
+    /// Applies a configuration: its `go_version` replaces the go.mod's `go` line.
+    pub fn with_settings(mut self, settings: Arc<Settings>) -> FileContext {
+        if let Some(v) = settings.go_version {
+            self.go.version = Some(v);
+        }
+        self.settings = settings;
+        self
     }
 }
 
@@ -144,7 +202,7 @@ pub fn new_parser() -> tree_sitter::Parser {
 /// Runs the checks that read one file's tree, and drops what `//leakls:ignore` comments silence.
 pub fn analyze(source: &str, tree: &tree_sitter::Tree, ctx: &FileContext) -> Vec<Finding> {
     let tree_findings = checks::run_all(source, tree, ctx, checks::ModuleView::alone());
-    finish(source, tree_findings.findings)
+    finish_with(source, tree_findings.findings, &ctx.settings)
 }
 
 /// Everything leakls finds in one file of a module: the checks that read its tree, and those that
@@ -163,7 +221,7 @@ pub fn analyze_in_module(
     };
     let mut findings = checks::run_all(source, tree, ctx, view).findings;
     findings.extend(module_findings(file, ctx, index));
-    finish(source, findings)
+    finish_with(source, findings, &ctx.settings)
 }
 
 /// The findings that need only the file's summary and the index, not its tree.
@@ -177,13 +235,25 @@ pub fn module_findings(
     findings
 }
 
-/// Drops what `//leakls:ignore` comments silence, and sorts by position.
-pub fn finish(source: &str, mut findings: Vec<Finding>) -> Vec<Finding> {
-    if findings.is_empty() {
-        return findings;
+/// [`finish_with`] under the default settings.
+pub fn finish(source: &str, findings: Vec<Finding>) -> Vec<Finding> {
+    finish_with(source, findings, &Settings::default())
+}
+
+/// The last step for every file: drops disabled checks and what suppression comments silence,
+/// reports the suppressions that need a reason or silence nothing (`unused-ignore`), applies
+/// severity overrides, and sorts by position.
+pub fn finish_with(source: &str, mut findings: Vec<Finding>, settings: &Settings) -> Vec<Finding> {
+    findings.retain(|f| settings.enabled(f.code));
+    let directives = suppress::directives(source);
+    if !directives.is_empty() {
+        findings = suppress::apply(source, &directives, findings, settings);
     }
-    let ignores = suppress::Ignores::scan(source);
-    findings.retain(|f| !ignores.silences(source, f));
+    for f in &mut findings {
+        if let Some(severity) = settings.severity_of(f.code) {
+            f.severity = severity;
+        }
+    }
     findings.sort_by_key(|f| (f.range.start, f.code));
     findings
 }

@@ -25,6 +25,10 @@ pub const PAGES: &[(Code, &str)] = &[
         Code::SliceRetains,
         include_str!("../../docs/checks/slice-retains.md"),
     ),
+    (
+        Code::UnusedIgnore,
+        include_str!("../../docs/checks/unused-ignore.md"),
+    ),
 ];
 
 /// The page of `code`, if this binary carries one.
@@ -44,7 +48,19 @@ pub fn known_codes() -> String {
 /// The first paragraph under "## What it finds", joined into one line: the rule's description
 /// in a SARIF log.
 pub fn what_it_finds(page: &str) -> Option<String> {
-    let mut lines = page.lines().skip_while(|l| l.trim() != "## What it finds");
+    first_paragraph(page, "What it finds")
+}
+
+/// The first paragraph under "## The fix", joined into one line.
+pub fn the_fix(page: &str) -> Option<String> {
+    first_paragraph(page, "The fix")
+}
+
+/// The first paragraph of text (not a code block) under the `## <heading>` of a page.
+pub fn first_paragraph(page: &str, heading: &str) -> Option<String> {
+    let mut lines = page
+        .lines()
+        .skip_while(|l| l.trim().strip_prefix("## ") != Some(heading));
     lines.next()?;
     let paragraph: Vec<&str> = lines
         .skip_while(|l| l.trim().is_empty())
@@ -114,5 +130,18 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("replaces it."), "{text}");
+    }
+
+    /// Hover shows the first paragraphs of "What it finds" and "The fix": every page has both.
+    #[test]
+    fn every_page_has_a_summary_and_a_fix() {
+        for code in Code::ALL {
+            let page = page(code).unwrap_or_else(|| panic!("{code} has no page"));
+            assert!(
+                what_it_finds(page).is_some(),
+                "{code}: no \"What it finds\""
+            );
+            assert!(the_fix(page).is_some(), "{code}: no \"The fix\"");
+        }
     }
 }

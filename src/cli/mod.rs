@@ -11,6 +11,11 @@ mod sarif;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::analysis::Settings;
+use crate::config;
 use crate::workspace::{batch, discover};
 
 pub use output::Format;
@@ -104,10 +109,20 @@ pub fn run(args: &[String]) -> i32 {
             return EXIT_ERROR;
         }
     };
+    let settings = match configure(&found.files) {
+        Ok(s) => s,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("leakls check: {e}");
+            }
+            return EXIT_ERROR;
+        }
+    };
+    let settings_for = |path: &std::path::Path| settings.get(path).cloned().flatten();
     let analyse = || {
         // A bar only for people watching a terminal, never in a machine-read report.
         let bar = progress::Progress::new(options.format == Format::Text, started);
-        let batch = batch::analyze_files_with_progress(&found.files, &|done, total| {
+        let batch = batch::analyze_files_configured(&found.files, &settings_for, &|done, total| {
             bar.update(done, total)
         });
         bar.finish();
@@ -165,6 +180,32 @@ pub fn run(args: &[String]) -> i32 {
         eprintln!("{}", summary(&batch.reports, found.files.len(), started));
     }
     status(failed || !batch.errors.is_empty(), &batch.reports)
+}
+
+/// Each file's settings from the `leakls.toml` nearest to it (`None`: excluded), or every
+/// configuration error met, each once.
+#[allow(clippy::type_complexity)]
+fn configure(
+    files: &[PathBuf],
+) -> Result<HashMap<PathBuf, Option<Arc<Settings>>>, Vec<config::ConfigError>> {
+    let loader = config::Loader::default();
+    let mut settings = HashMap::new();
+    let mut errors = Vec::new();
+    for path in files {
+        let (resolved, error) = loader.resolve(path, None, &[]);
+        if let Some(e) = error.filter(|e| !errors.contains(e)) {
+            errors.push(e);
+        }
+        settings.insert(
+            path.clone(),
+            (!resolved.excluded).then_some(resolved.settings),
+        );
+    }
+    if errors.is_empty() {
+        Ok(settings)
+    } else {
+        Err(errors)
+    }
 }
 
 fn report_errors(errors: &[(PathBuf, String)]) {

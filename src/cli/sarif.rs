@@ -30,6 +30,7 @@ fn short_description(code: Code) -> &'static str {
         Code::AfterInLoop => "time.After in a select in a loop starts a new timer on every iteration",
         Code::SliceRetains => "A long-lived slice of pointers loses elements from the front or back without clearing them",
         Code::GlobalGrowth => "A package-level map, slice or sync.Map that the module only ever adds to",
+        Code::UnusedIgnore => "A //leakls:ignore or //leakls:file-ignore comment without a reason, or that silences nothing",
     }
 }
 
@@ -52,8 +53,9 @@ fn rule(code: Code) -> Value {
         "shortDescription": { "text": short },
         "fullDescription": { "text": full },
         "helpUri": code.docs_url(),
-        // Every check reports a Warning unless the Go version in force makes the leak milder.
-        "defaultConfiguration": { "level": "warning" },
+        // Every check reports a Warning unless the Go version in force makes the leak milder;
+        // a stale suppression is a Hint.
+        "defaultConfiguration": { "level": if code == Code::UnusedIgnore { "note" } else { "warning" } },
     });
     if let Some(page) = page {
         rule["help"] = json!({ "text": page, "markdown": page });

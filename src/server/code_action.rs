@@ -11,7 +11,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::convert::{self, Encoding};
-use crate::analysis::{suppress, Finding, Fix};
+use crate::analysis::{suppress, Code, Finding, Fix};
 
 /// Another file's text, as the editor has it if it is open: its URI, rope and version.
 pub struct OtherFile {
@@ -35,7 +35,8 @@ pub struct Request<'a> {
 pub struct Candidate {
     pub finding: Finding,
     pub diagnostic: Diagnostic,
-    pub ignore: Fix,
+    /// `None` for `unused-ignore`: a directive is not silenced by another one.
+    pub ignore: Option<Fix>,
 }
 
 /// The findings that overlap or touch `range`, ready to become actions.
@@ -51,7 +52,8 @@ pub fn candidates(
         .map(|f| Candidate {
             finding: f.clone(),
             diagnostic: diagnostic(f),
-            ignore: suppress::ignore_fix(text, f.code, f.range.start),
+            ignore: (f.code != Code::UnusedIgnore)
+                .then(|| suppress::ignore_fix(text, f.code, f.range.start)),
         })
         .collect()
 }
@@ -64,7 +66,7 @@ pub fn quick_fixes(req: &Request, candidates: &[Candidate]) -> Vec<CodeActionOrC
             .fixes
             .iter()
             .map(|f| (f, true))
-            .chain([(&c.ignore, false)]);
+            .chain(c.ignore.iter().map(|f| (f, false)));
         for (index, (fix, is_real)) in fixes.enumerate() {
             let Some(edit) = workspace_edit(req, fix) else {
                 continue; // another file it edits is gone

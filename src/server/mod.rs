@@ -9,12 +9,13 @@
 pub mod code_action;
 pub mod convert;
 pub mod document;
+pub mod hover;
 pub mod publish;
 pub mod scan;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use dashmap::DashMap;
@@ -25,6 +26,7 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::analysis::summary::FileSummary;
 use crate::analysis::{self, checks, FileContext, Finding};
+use crate::config::{self, ConfigError};
 use crate::log::{self as logging, Level};
 use crate::workspace::index::Index;
 use convert::Encoding;
@@ -49,6 +51,8 @@ pub async fn run_stdio() -> i32 {
 struct OpenDocument {
     doc: Document,
     ctx: FileContext,
+    /// Matched by an `exclude` glob of the configuration: indexed, never checked.
+    excluded: bool,
     /// `None` for a buffer that is not a file (it is analysed alone).
     path: Option<PathBuf>,
     summary: Arc<FileSummary>,
@@ -70,6 +74,15 @@ struct State {
     work_done_progress: AtomicBool,
     watch_files: AtomicBool,
     folders: RwLock<Vec<PathBuf>>,
+    /// The `leakls.toml` files found so far.
+    configs: config::Loader,
+    /// The editor's settings (`initializationOptions`, `workspace/configuration`).
+    editor_settings: RwLock<Option<config::Layer>>,
+    /// The client answers `workspace/configuration`.
+    pull_configuration: AtomicBool,
+    /// Configuration errors already shown to the user (each once until the configuration
+    /// changes), and those waiting to be shown.
+    config_errors: Mutex<(Vec<String>, Vec<String>)>,
     /// Held while checking that an analysis is still the latest and sending it.
     publish_lock: tokio::sync::Mutex<()>,
     next_analysis_id: AtomicU64,
@@ -107,10 +120,51 @@ impl State {
         *self.encoding.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn file_context(&self, path: Option<&Path>) -> FileContext {
-        match path {
-            Some(path) => FileContext::for_path(path, self.index.modules.semantics_for(path)),
-            None => FileContext::default(),
+    /// The context of a file under its configuration, and whether the configuration excludes
+    /// it. A configuration error is queued for [`Backend::show_config_errors`].
+    fn file_context(&self, path: Option<&Path>) -> (FileContext, bool) {
+        let Some(path) = path else {
+            return (FileContext::default(), false);
+        };
+        let folders = self
+            .folders
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let editor = self
+            .editor_settings
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let (resolved, error) = self.configs.resolve(path, editor.as_ref(), &folders);
+        if let Some(e) = error {
+            self.queue_config_error(&e);
+        }
+        let ctx = FileContext::for_path(path, self.index.modules.semantics_for(path))
+            .with_settings(resolved.settings);
+        (ctx, resolved.excluded)
+    }
+
+    fn queue_config_error(&self, error: &ConfigError) {
+        let message = format!("leakls: {error} (using the defaults instead)");
+        let mut errors = self.config_errors.lock().unwrap_or_else(|e| e.into_inner());
+        let (shown, queued) = &mut *errors;
+        if !shown.contains(&message) && !queued.contains(&message) {
+            queued.push(message);
+        }
+    }
+
+    /// Re-reads the configuration of every open document, re-analyses and publishes them all.
+    async fn reconfigure_open_documents(&self, client: &Client) {
+        let uris: Vec<Uri> = self.docs.iter().map(|d| d.key().clone()).collect();
+        for uri in uris {
+            let pending = self.docs.get_mut(&uri).map(|mut open| {
+                (open.ctx, open.excluded) = self.file_context(open.path.as_deref());
+                self.analyze(&uri, &mut open)
+            });
+            if let Some(p) = pending {
+                self.publish(client, p).await;
+            }
         }
     }
 
@@ -131,6 +185,11 @@ impl State {
 
     /// Runs the checks on an open document against the index as it is now.
     fn check(&self, open: &mut OpenDocument) {
+        if open.excluded {
+            open.local = Vec::new();
+            open.module = Vec::new();
+            return;
+        }
         let (text, tree) = (open.doc.text(), open.doc.tree());
         let file = open.path.as_ref().and_then(|p| self.index.get(p));
         let view = match &file {
@@ -165,7 +224,11 @@ impl State {
 
     fn finish(&self, uri: &Uri, open: &mut OpenDocument) -> Pending {
         let all = open.local.iter().chain(&open.module).cloned().collect();
-        open.findings = analysis::finish(open.doc.text(), all);
+        open.findings = if open.excluded {
+            Vec::new()
+        } else {
+            analysis::finish_with(open.doc.text(), all, &open.ctx.settings)
+        };
         open.analysis_id = self.next_analysis_id.fetch_add(1, Ordering::Relaxed);
         Pending {
             uri: uri.clone(),
@@ -275,6 +338,10 @@ impl Backend {
                 work_done_progress: AtomicBool::new(false),
                 watch_files: AtomicBool::new(false),
                 folders: RwLock::new(Vec::new()),
+                configs: config::Loader::default(),
+                editor_settings: RwLock::new(None),
+                pull_configuration: AtomicBool::new(false),
+                config_errors: Mutex::new((Vec::new(), Vec::new())),
                 publish_lock: tokio::sync::Mutex::new(()),
                 next_analysis_id: AtomicU64::new(1),
                 shut_down,
@@ -284,6 +351,83 @@ impl Backend {
 
     async fn log(&self, level: Level, message: String) {
         log_to(&self.client, level, message).await;
+    }
+
+    /// Shows each queued configuration error once with `window/showMessage` (and logs it).
+    async fn show_config_errors(&self) {
+        let queued = {
+            let mut errors = self
+                .state
+                .config_errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let (shown, queued) = &mut *errors;
+            let queued = std::mem::take(queued);
+            shown.extend(queued.iter().cloned());
+            queued
+        };
+        for message in queued {
+            logging::log(Level::Error, format_args!("{message}"));
+            self.client.show_message(MessageType::ERROR, message).await;
+        }
+    }
+
+    /// Takes the editor's settings from `value` (`null`: none); a bad value is shown and the
+    /// settings are then none.
+    fn set_editor_settings(&self, value: &serde_json::Value, origin: &str) {
+        let layer = match config::parse_editor(value, origin) {
+            Ok(layer) => layer,
+            Err(e) => {
+                self.state.queue_config_error(&e);
+                None
+            }
+        };
+        *self
+            .state
+            .editor_settings
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = layer;
+    }
+
+    /// Asks the client for the `leakls` section of its settings, if it can answer. Returns false
+    /// when it cannot (the settings stay as they are).
+    async fn pull_editor_settings(&self) -> bool {
+        if !self.state.pull_configuration.load(Ordering::Relaxed) {
+            return false;
+        }
+        let item = ConfigurationItem {
+            scope_uri: None,
+            section: Some("leakls".to_string()),
+        };
+        match self.client.configuration(vec![item]).await {
+            Ok(values) => {
+                let value = values.into_iter().next().unwrap_or_default();
+                self.set_editor_settings(&value, "the editor's leakls settings");
+                true
+            }
+            Err(e) => {
+                self.log(
+                    Level::Warn,
+                    format!("workspace/configuration failed: {e}; keeping the settings"),
+                )
+                .await;
+                false
+            }
+        }
+    }
+
+    /// After any change of configuration: forget what was read, re-analyse every open
+    /// document and show what is wrong.
+    async fn configuration_changed(&self) {
+        self.state.configs.clear();
+        self.state
+            .config_errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0
+            .clear();
+        self.state.reconfigure_open_documents(&self.client).await;
+        self.show_config_errors().await;
     }
 
     /// The first scan of the workspace folders, in the background, with `$/progress`.
@@ -365,13 +509,19 @@ impl Backend {
         if !self.state.watch_files.load(Ordering::Relaxed) {
             return;
         }
-        let watchers = ["**/*.go", "**/go.mod", "**/go.work"]
-            .into_iter()
-            .map(|glob| FileSystemWatcher {
-                glob_pattern: GlobPattern::String(glob.to_string()),
-                kind: None,
-            })
-            .collect();
+        let watchers = [
+            "**/*.go",
+            "**/go.mod",
+            "**/go.work",
+            "**/leakls.toml",
+            "**/.leakls.toml",
+        ]
+        .into_iter()
+        .map(|glob| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(glob.to_string()),
+            kind: None,
+        })
+        .collect();
         let options = DidChangeWatchedFilesRegistrationOptions { watchers };
         let registration = Registration {
             id: "leakls-watch".to_string(),
@@ -438,6 +588,11 @@ impl LanguageServer for Backend {
             .and_then(|w| w.dynamic_registration)
             .unwrap_or(false);
         self.state.watch_files.store(watch, Ordering::Relaxed);
+        let pull = workspace.and_then(|w| w.configuration).unwrap_or(false);
+        self.state.pull_configuration.store(pull, Ordering::Relaxed);
+        if let Some(options) = &params.initialization_options {
+            self.set_editor_settings(options, "initializationOptions");
+        }
         let progress = caps
             .window
             .as_ref()
@@ -477,6 +632,7 @@ impl LanguageServer for Backend {
                         ..TextDocumentSyncOptions::default()
                     },
                 )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
@@ -496,8 +652,26 @@ impl LanguageServer for Backend {
             self.state.encoding()
         );
         self.log(Level::Info, message).await;
+        self.show_config_errors().await;
         self.start_initial_scan();
         self.watch_files().await;
+        if self.pull_editor_settings().await {
+            // Documents opened meanwhile were analysed under the settings known then.
+            self.state.reconfigure_open_documents(&self.client).await;
+            self.show_config_errors().await;
+            self.log(Level::Info, "applied the editor's settings".to_string())
+                .await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        // Pull clients send the settings on request; others push them here.
+        if !self.pull_editor_settings().await {
+            self.set_editor_settings(&params.settings, "the editor's leakls settings");
+        }
+        self.configuration_changed().await;
+        self.log(Level::Info, "applied the editor's settings".to_string())
+            .await;
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -511,9 +685,11 @@ impl LanguageServer for Backend {
             return;
         }
         let path = item.uri.to_file_path().map(|p| p.into_owned());
+        let (ctx, excluded) = self.state.file_context(path.as_deref());
         let mut open = OpenDocument {
             doc: Document::new(item.text, item.version),
-            ctx: self.state.file_context(path.as_deref()),
+            ctx,
+            excluded,
             path,
             summary: Arc::default(),
             local: Vec::new(),
@@ -524,6 +700,7 @@ impl LanguageServer for Backend {
         let pending = self.state.analyze(&item.uri, &mut open);
         self.state.docs.insert(item.uri.clone(), open);
         self.state.publish(&self.client, pending).await;
+        self.show_config_errors().await;
         self.state
             .refresh_open_documents(&self.client, Some(&item.uri))
             .await;
@@ -587,6 +764,7 @@ impl LanguageServer for Backend {
             .unwrap_or_else(|e| e.into_inner())
             .clone();
         let mut modules_changed = false;
+        let mut configs_changed = false;
         let mut parser = analysis::new_parser();
         for event in params.changes {
             let Some(path) = event.uri.to_file_path().map(|p| p.into_owned()) else {
@@ -594,6 +772,13 @@ impl LanguageServer for Backend {
             };
             if scan::is_module_file(&path) {
                 modules_changed = true;
+                continue;
+            }
+            if path
+                .file_name()
+                .is_some_and(|n| config::FILE_NAMES.iter().any(|c| n == *c))
+            {
+                configs_changed = true;
                 continue;
             }
             let is_go_file = path.extension().is_some_and(|x| x == "go");
@@ -609,19 +794,37 @@ impl LanguageServer for Backend {
         if modules_changed {
             self.state.index.reresolve();
             self.state.reindex_open_documents();
+        }
+        if configs_changed {
+            self.configuration_changed().await;
+        } else if modules_changed {
             // The Go version may have changed too: analyse every open document again.
-            let uris: Vec<Uri> = self.state.docs.iter().map(|d| d.key().clone()).collect();
-            for uri in uris {
-                let pending = self.state.docs.get_mut(&uri).map(|mut open| {
-                    open.ctx = self.state.file_context(open.path.as_deref());
-                    self.state.analyze(&uri, &mut open)
-                });
-                if let Some(p) = pending {
-                    self.state.publish(&self.client, p).await;
-                }
-            }
+            self.state.reconfigure_open_documents(&self.client).await;
         }
         self.state.refresh_open_documents(&self.client, None).await;
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        let enc = self.state.encoding();
+        let Some(open) = self.state.docs.get(&at.text_document.uri) else {
+            return Ok(None);
+        };
+        let rope = open.doc.rope().clone();
+        let Ok(offset) = convert::offset(&rope, at.position, enc) else {
+            return Ok(None);
+        };
+        let Some((range, markdown)) = hover::explain(&open.findings, offset) else {
+            return Ok(None);
+        };
+        drop(open);
+        Ok(Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: markdown,
+            }),
+            range: Some(convert::range(&rope, range, enc)),
+        }))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {

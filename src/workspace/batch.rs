@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use super::index::Index;
 use crate::analysis::checks::{ModuleView, TreeFindings};
 use crate::analysis::summary::FileSummary;
-use crate::analysis::{self, FileContext, Finding};
+use crate::analysis::{self, suppress, FileContext, Finding, Settings};
 
 /// The findings of one file, with the text they point into (empty when there are none).
 pub struct FileReport {
@@ -25,7 +25,13 @@ pub struct Batch {
     pub index: Index,
 }
 
+/// The configuration of one file: `None` when it is excluded (read into the index for the other
+/// files' sake, but neither checked nor reported).
+pub type SettingsFor<'a> = &'a (dyn Fn(&Path) -> Option<std::sync::Arc<Settings>> + Sync);
+
 struct FirstPass {
+    /// Excluded by the configuration: indexed only.
+    excluded: bool,
     source: Option<String>,
     findings: Vec<Finding>,
     ctx: FileContext,
@@ -33,20 +39,23 @@ struct FirstPass {
     needs_index: bool,
 }
 
+/// Analyses `files` under the default settings (no configuration).
 pub fn analyze_files(files: &[PathBuf]) -> Batch {
-    analyze_files_with_progress(files, &|_, _| {})
+    analyze_files_configured(files, &|_| Some(std::sync::Arc::default()), &|_, _| {})
 }
 
-/// [`analyze_files`], calling `progress(done, total)` from the worker threads as each file's
-/// first pass ends (the passes that follow are quick next to reading and parsing).
-pub fn analyze_files_with_progress(
+/// [`analyze_files`] under each file's configuration, calling `progress(done, total)` from the
+/// worker threads as each file's first pass ends (the passes that follow are quick next to
+/// reading and parsing).
+pub fn analyze_files_configured(
     files: &[PathBuf],
+    settings_for: SettingsFor,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Batch {
     let index = Index::default();
     let done = AtomicUsize::new(0);
     let first = parallel_map(files, |path, parser| {
-        let pass = first_pass(path, &index, parser);
+        let pass = first_pass(path, &index, parser, settings_for(path));
         progress(done.fetch_add(1, Ordering::Relaxed) + 1, files.len());
         pass
     });
@@ -60,7 +69,8 @@ pub fn analyze_files_with_progress(
     let mut errors = Vec::new();
     for ((path, _), result) in passes.iter().zip(finished) {
         match result {
-            Ok(report) => reports.push(report),
+            Ok(Some(report)) => reports.push(report),
+            Ok(None) => {}
             Err(e) => errors.push(((*path).clone(), e)),
         }
     }
@@ -72,13 +82,17 @@ pub fn analyze_files_with_progress(
 }
 
 /// A file's findings once the index is complete: the second pass if its tree checks asked for
-/// one, the checks that read the module, and what its ignore comments silence.
+/// one, the checks that read the module, and what its ignore comments silence. `None` for an
+/// excluded file.
 fn finish_file(
     path: &Path,
     pass: &FirstPass,
     index: &Index,
     parser: &mut tree_sitter::Parser,
-) -> Result<FileReport, String> {
+) -> Result<Option<FileReport>, String> {
+    if pass.excluded {
+        return Ok(None);
+    }
     let mut findings = match (&pass.source, pass.needs_index) {
         (Some(source), true) => second_pass(path, source, &pass.ctx, index, parser),
         _ => pass.findings.clone(),
@@ -86,19 +100,19 @@ fn finish_file(
     if let Some(file) = index.get(path) {
         findings.extend(analysis::module_findings(&file, &pass.ctx, index));
     }
-    if findings.is_empty() {
-        return Ok(FileReport {
+    if findings.is_empty() && pass.source.is_none() {
+        return Ok(Some(FileReport {
             path: path.to_path_buf(),
             source: String::new(),
             findings,
-        });
+        }));
     }
     let source = match &pass.source {
         Some(s) => s.clone(),
         None => read_go_file(path)?,
     };
-    let findings = analysis::finish(&source, findings);
-    Ok(FileReport {
+    let findings = analysis::finish_with(&source, findings, &pass.ctx.settings);
+    Ok(Some(FileReport {
         path: path.to_path_buf(),
         source: if findings.is_empty() {
             String::new()
@@ -106,7 +120,7 @@ fn finish_file(
             source
         },
         findings,
-    })
+    }))
 }
 
 /// Reads a Go file; invalid UTF-8 is an error that names where it starts.
@@ -124,6 +138,7 @@ fn first_pass(
     path: &Path,
     index: &Index,
     parser: &mut tree_sitter::Parser,
+    settings: Option<std::sync::Arc<Settings>>,
 ) -> Result<FirstPass, String> {
     let source = read_go_file(path)?;
     let tree = parser
@@ -131,6 +146,16 @@ fn first_pass(
         .ok_or_else(|| "the parser gave up".to_string())?;
     let ctx = FileContext::for_path(path, index.modules.semantics_for(path));
     let file = index.update(path, std::sync::Arc::new(FileSummary::new(&source, &tree)));
+    let Some(settings) = settings else {
+        return Ok(FirstPass {
+            excluded: true,
+            source: None,
+            findings: Vec::new(),
+            ctx,
+            needs_index: false,
+        });
+    };
+    let ctx = ctx.with_settings(settings);
     let view = ModuleView {
         package_path: &file.package_path,
         index,
@@ -140,8 +165,11 @@ fn first_pass(
         findings,
         needs_index,
     } = analysis::checks::run_all(&source, &tree, &ctx, view);
+    // Suppression comments are judged even in a file with no findings (they may be stale).
+    let keep_source = !findings.is_empty() || needs_index || suppress::may_have_directives(&source);
     Ok(FirstPass {
-        source: (!findings.is_empty() || needs_index).then_some(source),
+        excluded: false,
+        source: keep_source.then_some(source),
         findings,
         ctx,
         needs_index,

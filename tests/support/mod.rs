@@ -41,6 +41,11 @@ pub struct ClientOptions {
     pub work_done_progress: bool,
     /// Also send the root as the one `workspaceFolders` entry (besides `rootUri`).
     pub workspace_folders: bool,
+    /// `initializationOptions`; `None` leaves the field out.
+    pub initialization_options: Option<Value>,
+    /// Advertise `workspace.configuration` and answer each `workspace/configuration` item with
+    /// this value (see [`Server::set_configuration`]).
+    pub configuration: Option<Value>,
 }
 
 pub struct Server {
@@ -59,6 +64,8 @@ pub struct Server {
     pub protocol_notifications: Vec<Value>,
     /// The `InitializeResult`.
     pub initialize_result: Value,
+    /// What `workspace/configuration` is answered with, per item; `None`: `null`.
+    configuration: Option<Value>,
     closed: bool,
 }
 
@@ -112,6 +119,7 @@ impl Server {
             server_requests: Vec::new(),
             protocol_notifications: Vec::new(),
             initialize_result: Value::Null,
+            configuration: options.configuration.clone(),
             closed: false,
         };
         let mut capabilities = json!({
@@ -133,6 +141,9 @@ impl Server {
             capabilities["workspace"]["didChangeWatchedFiles"] =
                 json!({ "dynamicRegistration": true });
         }
+        if options.configuration.is_some() {
+            capabilities["workspace"]["configuration"] = json!(true);
+        }
         if options.work_done_progress {
             capabilities["window"] = json!({ "workDoneProgress": true });
         }
@@ -143,6 +154,9 @@ impl Server {
             "capabilities": capabilities,
             "clientInfo": { "name": "leakls-tests" }
         });
+        if let Some(init) = &options.initialization_options {
+            params["initializationOptions"] = init.clone();
+        }
         if let (true, Some(root)) = (options.workspace_folders, root) {
             workspace_folders_param(&mut params, root);
         }
@@ -237,6 +251,25 @@ impl Server {
             params.get("version").is_none_or(Value::is_null),
             "a cleared list is for no version: {params}"
         );
+    }
+
+    /// Changes what later `workspace/configuration` requests are answered with.
+    pub fn set_configuration(&mut self, value: Value) {
+        self.configuration = Some(value);
+    }
+
+    /// Waits for the next `window/showMessage`, checks its text contains `needle`, and returns
+    /// its `params`.
+    pub fn expect_show_message(&mut self, needle: &str) -> Value {
+        let message = self.take("a window/showMessage", |m| {
+            m["method"] == "window/showMessage"
+        });
+        let text = message["params"]["message"].as_str().unwrap_or_default();
+        assert!(
+            text.contains(needle),
+            "the message should contain {needle:?}: {message}"
+        );
+        message["params"].clone()
     }
 
     /// Waits for a `window/logMessage` whose text contains `needle`, and returns it.
@@ -393,10 +426,17 @@ impl Server {
             (Some("window/logMessage"), None) => self.log_messages.push(message),
             // Progress and other protocol-level notifications need no answer.
             (Some(m), None) if m.starts_with("$/") => self.protocol_notifications.push(message),
-            (Some(_), Some(id)) => {
+            (Some(method), Some(id)) => {
                 let id = id.clone();
+                let result = match (method, &self.configuration) {
+                    ("workspace/configuration", Some(value)) => {
+                        let items = message["params"]["items"].as_array().map_or(0, Vec::len);
+                        Value::Array(vec![value.clone(); items])
+                    }
+                    _ => Value::Null,
+                };
                 self.server_requests.push(message);
-                self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": null }));
+                self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": result }));
             }
             _ => self.unconsumed.push_back(message),
         }

@@ -202,6 +202,7 @@ mod tests {
             let ctx = FileContext {
                 go: GoMod::parse(gomod).semantics(),
                 is_test_file: false,
+                ..FileContext::default()
             };
             let findings = crate::analysis::analyze(src, &tree, &ctx);
             assert_eq!(findings.len(), 3, "{gomod}: {findings:?}");

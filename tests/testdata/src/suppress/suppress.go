@@ -15,24 +15,32 @@ func sameLine(d time.Duration) {
 
 func severalCodes(d time.Duration) {
 	//leakls:ignore time-tick,unstopped-ticker one-shot tool
+	t, c := time.NewTicker(d), time.Tick(d)
+	<-t.C
+	<-c
+}
+
+// One of the two codes has nothing to silence: the fix keeps the other.
+func partlyStale(d time.Duration) {
+	//leakls:ignore time-tick,unstopped-ticker one-shot tool // want `unused-ignore: //leakls:ignore silences nothing for some codes: no time-tick finding on this line or the next`
 	t := time.NewTicker(d)
 	<-t.C
 }
 
 func otherCode(d time.Duration) {
-	//leakls:ignore time-tick this names another check
+	//leakls:ignore time-tick this names another check // want `unused-ignore: //leakls:ignore silences nothing: no time-tick finding on this line or the next`
 	t := time.NewTicker(d) // want `unstopped-ticker: ticker .t. is never stopped`
 	<-t.C
 }
 
 func otherCodeSameLine(d time.Duration) {
-	t := time.NewTicker(d) //leakls:ignore after-in-loop wrong code // want `unstopped-ticker: ticker .t. is never stopped`
+	t := time.NewTicker(d) //leakls:ignore after-in-loop wrong code // want `unstopped-ticker: ticker .t. is never stopped` `unused-ignore: .*silences nothing: no after-in-loop finding`
 	<-t.C
 }
 
 // Two lines above is too far.
 func tooFar(d time.Duration) {
-	//leakls:ignore unstopped-ticker too far away
+	//leakls:ignore unstopped-ticker too far away // want `unused-ignore: .*silences nothing: no unstopped-ticker finding on this line or the next`
 
 	t := time.NewTicker(d) // want `unstopped-ticker: ticker .t. is never stopped`
 	<-t.C

@@ -1,0 +1,3 @@
+module leakls.test/unusedignore
+
+go 1.22
