@@ -397,6 +397,28 @@ pub fn identifiers_named<'t>(node: Node<'t>, source: &str, name: &str) -> Vec<No
     out
 }
 
+/// True for an identifier occurrence that declares a variable (a parameter, `var`, `:=` or a
+/// `:=` range variable), not a use of it.
+pub fn declares_variable(id: Node) -> bool {
+    let Some(parent) = id.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        "parameter_declaration" | "variadic_parameter_declaration" | "var_spec" => {
+            parent.child_by_field_name("type") != Some(id)
+        }
+        "expression_list" => parent.parent().is_some_and(|gp| {
+            let declares = match gp.kind() {
+                "short_var_declaration" => true,
+                "range_clause" => gp.child(1).is_some_and(|op| op.kind() == ":="),
+                _ => false,
+            };
+            declares && gp.child_by_field_name("left") == Some(parent)
+        }),
+        _ => false,
+    }
+}
+
 /// The position of `child` among the named children of `list`.
 pub fn index_in(list: Node, child: Node) -> Option<usize> {
     let mut cursor = list.walk();

@@ -120,6 +120,13 @@ impl State {
         *self.encoding.read().unwrap_or_else(|e| e.into_inner())
     }
 
+    fn folders(&self) -> Vec<PathBuf> {
+        self.folders
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// The context of a file under its configuration, and whether the configuration excludes
     /// it. A configuration error is queued for [`Backend::show_config_errors`].
     fn file_context(&self, path: Option<&Path>) -> (FileContext, bool) {
@@ -432,12 +439,7 @@ impl Backend {
 
     /// The first scan of the workspace folders, in the background, with `$/progress`.
     fn start_initial_scan(&self) {
-        let folders = self
-            .state
-            .folders
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        let folders = self.state.folders();
         if folders.is_empty() {
             return;
         }
@@ -757,12 +759,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let folders = self
-            .state
-            .folders
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        let folders = self.state.folders();
         let mut modules_changed = false;
         let mut configs_changed = false;
         let mut parser = analysis::new_parser();

@@ -551,7 +551,7 @@ impl<'t> Checker<'_, 't> {
         let name = text(id, source);
         let mut declarations = Vec::new();
         syntax::walk(self.decl, |n| {
-            if n.kind() == "identifier" && text(n, source) == name && declares(n) {
+            if n.kind() == "identifier" && text(n, source) == name && syntax::declares_variable(n) {
                 declarations.push(n);
             }
             true
@@ -1327,27 +1327,6 @@ impl<'t> Checker<'_, 't> {
             },
         };
         Some(("slices".to_string(), Some(edit)))
-    }
-}
-
-/// True for the identifier occurrences that declare a variable (not its uses).
-fn declares(id: Node) -> bool {
-    let Some(parent) = id.parent() else {
-        return false;
-    };
-    match parent.kind() {
-        "parameter_declaration" | "variadic_parameter_declaration" | "var_spec" => {
-            parent.child_by_field_name("type") != Some(id)
-        }
-        "expression_list" => parent.parent().is_some_and(|gp| {
-            let declares = match gp.kind() {
-                "short_var_declaration" => true,
-                "range_clause" => gp.child(1).is_some_and(|op| op.kind() == ":="),
-                _ => false,
-            };
-            declares && gp.child_by_field_name("left") == Some(parent)
-        }),
-        _ => false,
     }
 }
 

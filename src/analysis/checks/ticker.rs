@@ -170,27 +170,7 @@ fn holder<'t>(call: Node<'t>, func: Node<'t>, source: &str) -> Holder<'t> {
 pub(super) fn declared_in(func: Node, name: &str, source: &str) -> bool {
     syntax::identifiers_named(func, source, name)
         .into_iter()
-        .any(|id| is_declaration(id))
-}
-
-fn is_declaration(id: Node) -> bool {
-    let Some(parent) = id.parent() else {
-        return false;
-    };
-    match parent.kind() {
-        "parameter_declaration" | "variadic_parameter_declaration" | "var_spec" => {
-            parent.child_by_field_name("type") != Some(id)
-        }
-        "expression_list" => parent.parent().is_some_and(|gp| {
-            let declares = match gp.kind() {
-                "short_var_declaration" => true,
-                "range_clause" => gp.child(1).is_some_and(|op| op.kind() == ":="),
-                _ => false,
-            };
-            declares && gp.child_by_field_name("left") == Some(parent)
-        }),
-        _ => false,
-    }
+        .any(syntax::declares_variable)
 }
 
 /// How one mention of the ticker's variable bears on whether it is stopped.
