@@ -18,6 +18,8 @@ fn main() {
     let code = match args.first().map(String::as_str) {
         Some("check") => cli::run(&args[1..]),
         Some("explain") => cli::explain::run(&args[1..]),
+        // Undocumented: the parse-only baseline of bench/run.sh.
+        Some("parse") => cli::parse::run(&args[1..]),
         Some("--version" | "-V" | "version") => {
             println!("leakls {}", env!("CARGO_PKG_VERSION"));
             0

@@ -15,6 +15,9 @@ use tree_sitter::{Node, Tree};
 use super::syntax::{self, text};
 use super::types::TypeExpr;
 
+/// Pointer levels an initializer such as `& &T{}` may spell before its type counts as unknown.
+const MAX_ADDRESS_OF: usize = 64;
+
 /// A name as written in a file: `Sessions` (this package) or `state.Sessions` (an import).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NameRef {
@@ -380,10 +383,9 @@ impl SummaryContext<'_> {
                 .child_by_field_name("type")
                 .map(from)
                 .unwrap_or(TypeExpr::Unknown),
-            "unary_expression" if value.child(0).is_some_and(|op| op.kind() == "&") => value
-                .child_by_field_name("operand")
-                .map(|o| TypeExpr::Pointer(Box::new(self.infer(o))))
-                .unwrap_or(TypeExpr::Unknown),
+            "unary_expression" if value.child(0).is_some_and(|op| op.kind() == "&") => {
+                self.infer_address_of(value)
+            }
             "call_expression" => {
                 let callee = value
                     .child_by_field_name("function")
@@ -399,6 +401,25 @@ impl SummaryContext<'_> {
             }
             _ => TypeExpr::Unknown,
         }
+    }
+
+    /// `&&...T{}` (written `& &T{}`): a loop, not recursion, so that hostile input with 100,000
+    /// `&` cannot overflow the stack; past [`MAX_ADDRESS_OF`] levels the type is unknown.
+    fn infer_address_of(&self, mut value: Node) -> TypeExpr {
+        let mut levels = 0;
+        while value.kind() == "unary_expression"
+            && value.child(0).is_some_and(|op| op.kind() == "&")
+        {
+            let Some(operand) = value.child_by_field_name("operand") else {
+                return TypeExpr::Unknown;
+            };
+            levels += 1;
+            if levels > MAX_ADDRESS_OF {
+                return TypeExpr::Unknown;
+            }
+            value = operand;
+        }
+        (0..levels).fold(self.infer(value), |t, _| TypeExpr::Pointer(Box::new(t)))
     }
 
     fn method(&self, decl: Node, name: &str, base: usize) -> Option<Method> {
@@ -434,30 +455,51 @@ impl SummaryContext<'_> {
     }
 
     /// Records writes to package-level names, stopped and escaping fields, and tickers stored in
-    /// fields, in the code of one declaration.
+    /// fields, in the code of one declaration, in one walk of it (walking costs as much as
+    /// everything else the summary does). A name declared anywhere in the declaration shadows the
+    /// package-level one, so uses are recorded as they come and those of local names dropped at
+    /// the end.
     fn walk_code(&self, decl: Node, base: usize, setup: bool, out: &mut DeclSummary) {
-        let locals = local_names(decl, self.source);
-        let local_types = self.local_types(decl);
-        let receiver_type = (decl.kind() == "method_declaration")
+        let receiver = (decl.kind() == "method_declaration")
             .then(|| {
                 out.methods
                     .first()
                     .map(|m| (m.receiver_name.clone(), m.receiver_type.clone()))
             })
             .flatten();
-        let walker = CodeWalker {
+        let mut walker = CodeWalker {
             ctx: self,
-            locals: &locals,
+            locals: HashSet::new(),
             base,
             base_row: decl.start_position().row,
             setup,
-            receiver: receiver_type,
-            local_types: &local_types,
+            receiver,
+            unresolved_owners: Vec::new(),
         };
-        syntax::walk(decl, |n| {
-            walker.visit(n, out);
+        let first_use = out.uses.len();
+        syntax::walk_with_ancestors(decl, |n, ancestors| {
+            let kind = n.kind();
+            walker.declare(n, kind);
+            walker.visit(n, kind, ancestors, out);
             true
         });
+        let CodeWalker {
+            locals,
+            unresolved_owners,
+            ..
+        } = walker;
+        let tentative = out.uses.split_off(first_use);
+        out.uses.extend(tentative.into_iter().filter(|u| {
+            let spelled = u.target.package.as_deref().unwrap_or(&u.target.name);
+            !locals.contains(spelled)
+        }));
+        // Only a ticker stored through a local needs the locals' types: rare, so walk again.
+        if !unresolved_owners.is_empty() {
+            let types = self.local_types(decl);
+            for (i, name) in unresolved_owners {
+                out.ticker_fields[i].owner = types.get(name).cloned().flatten();
+            }
+        }
     }
 }
 
@@ -538,53 +580,19 @@ impl SummaryContext<'_> {
     }
 }
 
-/// Every name declared inside a declaration (parameters, `:=`, `var`, range variables). A
-/// package-level name with the same spelling is shadowed there; telling scopes apart is not
-/// worth it for this purpose.
-fn local_names<'s>(decl: Node, source: &'s str) -> HashSet<&'s str> {
-    let mut names = HashSet::new();
-    syntax::walk(decl, |n| {
-        match n.kind() {
-            "parameter_declaration"
-            | "variadic_parameter_declaration"
-            | "var_spec"
-            | "const_spec" => {
-                let mut c = n.walk();
-                for name in n.children_by_field_name("name", &mut c) {
-                    names.insert(text(name, source));
-                }
-            }
-            "short_var_declaration" | "range_clause" | "receive_statement" => {
-                let declares = n.kind() == "short_var_declaration"
-                    || n.children(&mut n.walk()).any(|c| c.kind() == ":=");
-                if declares {
-                    if let Some(left) = n.child_by_field_name("left") {
-                        let mut c = left.walk();
-                        for id in left.named_children(&mut c) {
-                            names.insert(text(id, source));
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-        // Top-level var_specs are globals, not locals: only descend into code.
-        !(n.kind() == "var_declaration" && n.parent().is_some_and(|p| p.kind() == "source_file"))
-            || n.kind() == "var_declaration"
-    });
-    names
-}
-
 struct CodeWalker<'a> {
     ctx: &'a SummaryContext<'a>,
-    locals: &'a HashSet<&'a str>,
+    /// Every name declared inside the declaration (parameters, `:=`, `var`, `const`, range
+    /// variables). Telling scopes apart is not worth it for this purpose.
+    locals: HashSet<&'a str>,
     base: usize,
     base_row: usize,
     setup: bool,
     /// (receiver variable, receiver type) of the method being walked.
     receiver: Option<(Option<String>, String)>,
-    /// The type of each local whose declaration spells it (see `local_types`).
-    local_types: &'a HashMap<String, Option<String>>,
+    /// Tickers stored in a field of a local (index into `ticker_fields`, the local's name):
+    /// its type is known once every local is.
+    unresolved_owners: Vec<(usize, &'a str)>,
 }
 
 /// Calls that only read their arguments.
@@ -618,12 +626,14 @@ impl CodeWalker<'_> {
         });
     }
 
-    /// A package-level name: an identifier not declared locally, or `pkg.Name` through an import.
+    /// A package-level name: an identifier, or `pkg.Name` through an import. Until the walk
+    /// ends, a local of the same name may still turn up: `walk_code` drops those uses then.
     fn global_ref(&self, n: Node) -> Option<NameRef> {
+        let n = syntax::unparen(n);
         match n.kind() {
             "identifier" => {
                 let name = text(n, self.source());
-                (name != "_" && !self.locals.contains(name)).then(|| NameRef {
+                (name != "_").then(|| NameRef {
                     package: None,
                     name: name.to_string(),
                 })
@@ -632,21 +642,48 @@ impl CodeWalker<'_> {
                 let operand = n.child_by_field_name("operand")?;
                 let field = n.child_by_field_name("field")?;
                 let local = text(operand, self.source());
-                (operand.kind() == "identifier"
-                    && !self.locals.contains(local)
-                    && self.ctx.imports.iter().any(|(l, _)| l == local))
-                .then(|| NameRef {
-                    package: Some(local.to_string()),
-                    name: text(field, self.source()).to_string(),
-                })
+                (operand.kind() == "identifier" && self.ctx.imports.iter().any(|(l, _)| l == local))
+                    .then(|| NameRef {
+                        package: Some(local.to_string()),
+                        name: text(field, self.source()).to_string(),
+                    })
             }
-            "parenthesized_expression" => n.named_child(0).and_then(|inner| self.global_ref(inner)),
             _ => None,
         }
     }
 
-    fn visit(&self, n: Node, out: &mut DeclSummary) {
-        match n.kind() {
+    /// Notes the names `n` declares.
+    fn declare(&mut self, n: Node, kind: &str) {
+        let source = self.ctx.source;
+        match kind {
+            "parameter_declaration"
+            | "variadic_parameter_declaration"
+            | "var_spec"
+            | "const_spec" => {
+                let mut c = n.walk();
+                for name in n.children_by_field_name("name", &mut c) {
+                    self.locals.insert(text(name, source));
+                }
+            }
+            "short_var_declaration" | "range_clause" | "receive_statement" => {
+                let declares = kind == "short_var_declaration"
+                    || n.children(&mut n.walk()).any(|c| c.kind() == ":=");
+                if declares {
+                    if let Some(left) = n.child_by_field_name("left") {
+                        let mut c = left.walk();
+                        for id in left.named_children(&mut c) {
+                            self.locals.insert(text(id, source));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Records what `n` does to package-level names and fields; `ancestors` ends with its parent.
+    fn visit(&mut self, n: Node, kind: &str, ancestors: &[Node], out: &mut DeclSummary) {
+        match kind {
             "assignment_statement" => self.assignment(n, out),
             "inc_statement" | "dec_statement" => {
                 if let Some(index) = n.named_child(0).filter(|c| c.kind() == "index_expression") {
@@ -672,7 +709,7 @@ impl CodeWalker<'_> {
             | "send_statement"
             | "keyed_element"
             | "literal_element" => self.escapes_in(n, out),
-            "selector_expression" => self.field_use(n, out),
+            "selector_expression" => self.field_use(n, ancestors, out),
             "composite_literal" => self.literal_tickers(n, out),
             _ => {}
         }
@@ -699,7 +736,7 @@ impl CodeWalker<'_> {
         }
     }
 
-    fn assignment(&self, n: Node, out: &mut DeclSummary) {
+    fn assignment(&mut self, n: Node, out: &mut DeclSummary) {
         let (Some(left), Some(right)) = (
             n.child_by_field_name("left"),
             n.child_by_field_name("right"),
@@ -737,7 +774,7 @@ impl CodeWalker<'_> {
                         .unwrap_or_default();
                     let owner = target
                         .child_by_field_name("operand")
-                        .and_then(|o| self.owner_type(o));
+                        .and_then(|o| self.owner_type(o, out.ticker_fields.len()));
                     out.ticker_fields.push(TickerField {
                         owner,
                         field,
@@ -772,18 +809,20 @@ impl CodeWalker<'_> {
     }
 
     /// The struct type of `x` in `x.f`: the method's receiver type when `x` is the receiver.
-    /// Otherwise a local whose declaration spells its type: `x := &T{}`, `var x T`, `x *T`.
-    fn owner_type(&self, operand: Node) -> Option<String> {
+    /// Otherwise a local whose declaration spells its type (`x := &T{}`, `var x T`, `x *T`),
+    /// which `walk_code` fills in as ticker field `index` once the walk is over.
+    fn owner_type(&mut self, operand: Node, index: usize) -> Option<String> {
         if operand.kind() != "identifier" {
             return None;
         }
-        let name = text(operand, self.source());
+        let name = text(operand, self.ctx.source);
         if let Some((receiver, ty)) = &self.receiver {
             if receiver.as_deref() == Some(name) {
                 return Some(ty.clone());
             }
         }
-        self.local_types.get(name).cloned().flatten()
+        self.unresolved_owners.push((index, name));
+        None
     }
 
     fn call(&self, n: Node, out: &mut DeclSummary) {
@@ -834,7 +873,7 @@ impl CodeWalker<'_> {
     }
 
     /// `x.f.Stop` stops field f; `x.f` handed over whole lets someone else stop it.
-    fn field_use(&self, n: Node, out: &mut DeclSummary) {
+    fn field_use(&self, n: Node, ancestors: &[Node], out: &mut DeclSummary) {
         let Some(operand) = n.child_by_field_name("operand") else {
             return;
         };
@@ -848,13 +887,16 @@ impl CodeWalker<'_> {
             }
             return;
         }
-        let Some(parent) = n.parent() else { return };
+        // `Node::parent` searches down from the root: the walk's ancestors are free.
+        let Some((&parent, above)) = ancestors.split_last() else {
+            return;
+        };
         let handed_over = match parent.kind() {
             "argument_list" | "expression_list" | "keyed_element" | "literal_element" => {
                 // On the left of an assignment it is written, not handed over.
                 !(parent.kind() == "expression_list"
-                    && parent
-                        .parent()
+                    && above
+                        .last()
                         .is_some_and(|gp| gp.child_by_field_name("left") == Some(parent)))
             }
             "send_statement" | "return_statement" => true,

@@ -12,6 +12,17 @@ pub fn text<'a>(node: Node, source: &'a str) -> &'a str {
     source.get(node.byte_range()).unwrap_or("")
 }
 
+/// The expression inside any number of parentheses.
+pub fn unparen(mut n: Node) -> Node {
+    while n.kind() == "parenthesized_expression" {
+        match n.named_child(0) {
+            Some(inner) => n = inner,
+            None => break,
+        }
+    }
+    n
+}
+
 pub fn is_function(kind: &str) -> bool {
     matches!(
         kind,
@@ -40,6 +51,39 @@ pub fn walk<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
             if !cursor.goto_parent() {
                 return;
             }
+        }
+    }
+}
+
+/// [`walk`], also handing the visitor the ancestors of each node below `node` (its parent last),
+/// which `Node::parent` would find only by searching down from the root.
+pub fn walk_with_ancestors<'t>(
+    node: Node<'t>,
+    mut visit: impl FnMut(Node<'t>, &[Node<'t>]) -> bool,
+) {
+    let mut cursor: TreeCursor<'t> = node.walk();
+    let mut ancestors: Vec<Node<'t>> = Vec::new();
+    let mut descend = visit(node, &ancestors);
+    loop {
+        if descend {
+            let parent = cursor.node();
+            if cursor.goto_first_child() {
+                ancestors.push(parent);
+                descend = visit(cursor.node(), &ancestors);
+                continue;
+            }
+        }
+        loop {
+            // Back at `node`: the cursor never leaves it for a sibling.
+            if ancestors.is_empty() {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                descend = visit(cursor.node(), &ancestors);
+                break;
+            }
+            cursor.goto_parent();
+            ancestors.pop();
         }
     }
 }
@@ -458,6 +502,34 @@ pub fn fresh_name(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Same nodes, same order as `walk`, and each node's ancestors are its real ones.
+    #[test]
+    fn walk_with_ancestors_agrees_with_parent() {
+        let src = "package p\nfunc f(a int) { if a > 0 { g(a, x.y) } else { return } }\nvar v = []int{1}\n";
+        let tree = crate::analysis::parse(src);
+        let body = tree.root_node().child(1).unwrap();
+        let mut plain = Vec::new();
+        walk(body, |n| {
+            plain.push(n);
+            true
+        });
+        let mut seen = Vec::new();
+        walk_with_ancestors(body, |n, ancestors| {
+            let mut expected = Vec::new();
+            let mut up = n;
+            while up != body {
+                up = up.parent().unwrap();
+                expected.push(up);
+            }
+            expected.reverse();
+            assert_eq!(ancestors, expected.as_slice(), "{}", n.kind());
+            seen.push(n);
+            true
+        });
+        assert_eq!(seen, plain);
+        assert!(seen.len() > 20);
+    }
 
     fn func_named<'t>(tree: &'t tree_sitter::Tree, src: &str, name: &str) -> Node<'t> {
         let mut found = None;

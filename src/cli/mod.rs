@@ -4,6 +4,7 @@
 pub mod explain;
 mod fixes;
 mod output;
+pub mod parse;
 mod paths;
 mod progress;
 mod sarif;

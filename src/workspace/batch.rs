@@ -230,3 +230,34 @@ fn parallel_map<I: Sync, T: Send>(
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, r)| r).collect()
 }
+
+/// What [`parse_files`] did: the baseline that the analysis is measured against.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ParseStats {
+    pub files: usize,
+    pub bytes: usize,
+    pub with_errors: usize,
+    pub unreadable: usize,
+}
+
+/// Reads and parses `files` exactly as [`analyze_files`] does (same threads, same parser), and
+/// does nothing else: the floor under the analysis, for the benchmarks.
+pub fn parse_files(files: &[PathBuf]) -> ParseStats {
+    let parsed = parallel_map(files, |path, parser| {
+        let source = read_go_file(path).ok()?;
+        let tree = parser.parse(&source, None)?;
+        Some((source.len(), tree.root_node().has_error()))
+    });
+    let mut stats = ParseStats::default();
+    for result in parsed {
+        match result {
+            Some((bytes, has_error)) => {
+                stats.files += 1;
+                stats.bytes += bytes;
+                stats.with_errors += usize::from(has_error);
+            }
+            None => stats.unreadable += 1,
+        }
+    }
+    stats
+}
