@@ -1,0 +1,58 @@
+// Command slicequeue counts the jobs that stay reachable after they leave a queue, a stack and
+// a batch: it passes n jobs through each, keeps the container alive, collects garbage twice and
+// counts through weak pointers the jobs that were not freed.
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"weak"
+)
+
+const n = 100000
+
+// survivors reports how many of the jobs behind ws are still live.
+func survivors(ws []weak.Pointer[Job]) int {
+	runtime.GC()
+	runtime.GC()
+	live := 0
+	for _, w := range ws {
+		if w.Value() != nil {
+			live++
+		}
+	}
+	return live
+}
+
+// through passes n new jobs into a container and takes them all out again, returning weak
+// pointers to them.
+func through(put func(*Job), take func()) []weak.Pointer[Job] {
+	ws := make([]weak.Pointer[Job], 0, n)
+	for i := 0; i < n; i++ {
+		j := &Job{id: i}
+		ws = append(ws, weak.Make(j))
+		put(j)
+	}
+	for i := 0; i < n; i++ {
+		take()
+	}
+	return ws
+}
+
+func main() {
+	q := &Queue{}
+	ws := through(q.Push, func() { q.Pop() })
+	fmt.Printf("queue n=%d survivors=%d\n", n, survivors(ws))
+	runtime.KeepAlive(q)
+
+	s := &Stack{}
+	ws = through(s.Push, func() { s.Pop() })
+	fmt.Printf("stack n=%d survivors=%d\n", n, survivors(ws))
+	runtime.KeepAlive(s)
+
+	b := &Batch{}
+	ws = through(b.Add, func() {})
+	b.Reset()
+	fmt.Printf("batch n=%d survivors=%d\n", n, survivors(ws))
+	runtime.KeepAlive(b)
+}

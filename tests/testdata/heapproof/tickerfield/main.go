@@ -1,0 +1,30 @@
+// Command tickerfield measures what sessions leave on the heap: it opens and closes n of them
+// and prints how many heap objects and bytes are still live after two garbage collections.
+package main
+
+import (
+	"fmt"
+	"runtime"
+)
+
+const n = 10000
+
+// live collects garbage and returns the heap objects and bytes still in use.
+func live() (objects, bytes int64) {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapObjects), int64(m.HeapAlloc)
+}
+
+func main() {
+	objects0, bytes0 := live()
+	for i := 0; i < n; i++ {
+		if err := Open("user").Close(); err != nil {
+			panic(err)
+		}
+	}
+	objects1, bytes1 := live()
+	fmt.Printf("n=%d objects=%d bytes=%d\n", n, objects1-objects0, bytes1-bytes0)
+}
