@@ -158,6 +158,8 @@ pub struct FileContext {
     pub is_test_file: bool,
     /// The project's configuration for this file.
     pub settings: Arc<Settings>,
+    /// The file, for logs (`None` for a buffer that is not a file).
+    pub path: Option<std::path::PathBuf>,
 }
 
 impl FileContext {
@@ -170,6 +172,7 @@ impl FileContext {
             go,
             is_test_file,
             settings: Arc::default(),
+            path: Some(path.to_path_buf()),
         }
     }
 
@@ -230,9 +233,26 @@ pub fn module_findings(
     ctx: &FileContext,
     index: &dyn module::ModuleIndex,
 ) -> Vec<Finding> {
-    let mut findings = checks::global::check(file, index);
-    findings.extend(checks::ticker_field::check(file, ctx, index));
+    let mut skipped = Vec::new();
+    let findings = module_findings_reporting(file, ctx, index, &mut skipped);
+    checks::log_skipped(&skipped, Some(&file.path));
     findings
+}
+
+/// [`module_findings`], adding the checks that panicked to `skipped` instead of logging them.
+pub fn module_findings_reporting(
+    file: &module::ModuleFile,
+    ctx: &FileContext,
+    index: &dyn module::ModuleIndex,
+    skipped: &mut Vec<checks::Skipped>,
+) -> Vec<Finding> {
+    let global = checks::contain("global-growth", None, skipped, || {
+        checks::global::check(file, index)
+    });
+    let fields = checks::contain("unstopped-ticker (struct fields)", None, skipped, || {
+        checks::ticker_field::check(file, ctx, index)
+    });
+    global.into_iter().chain(fields).flatten().collect()
 }
 
 /// [`finish_with`] under the default settings.

@@ -88,6 +88,32 @@ pub fn walk_with_ancestors<'t>(
     }
 }
 
+/// Whether no descendant of `node` lies more than `max` levels below it. Stops at the first
+/// node deeper than that, so it costs little on hostile input.
+pub fn depth_at_most(node: Node, max: usize) -> bool {
+    let mut cursor = node.walk();
+    let mut depth = 0;
+    loop {
+        if cursor.goto_first_child() {
+            depth += 1;
+            if depth > max {
+                return false;
+            }
+            continue;
+        }
+        loop {
+            if depth == 0 {
+                return true;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            cursor.goto_parent();
+            depth -= 1;
+        }
+    }
+}
+
 /// How the file names the standard `time` package.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TimeImport {

@@ -4,6 +4,11 @@
 //! top-level declarations whose text mentions one of those functions (a fast substring search),
 //! then walks each such declaration once to collect the calls every check looks at. On a 3 MB
 //! generated file an edit then costs a substring scan, not a walk of the whole tree.
+//!
+//! A check that panics on a file loses its findings for that declaration (or file), not the
+//! process: each runs under `catch_unwind`, and what was skipped is reported as [`Skipped`] with
+//! the check's name, for the caller to log with the file's path. The other checks' findings
+//! stand.
 
 pub mod after_in_loop;
 pub mod global;
@@ -13,6 +18,7 @@ pub mod ticker_field;
 pub mod time_tick;
 
 use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use tree_sitter::{Node, Tree};
 
@@ -100,12 +106,125 @@ pub struct TreeFindings {
     pub needs_index: bool,
 }
 
+/// A check of the calls of `time` functions in one declaration.
+type TimerCheck = fn(&mut Context, &mut Vec<Finding>);
+
+/// Declarations nested deeper than this are not checked. The checks walk up the tree from the
+/// nodes they judge, and tree-sitter finds a node's parent by walking down from the root, so
+/// their cost grows with the cube of the depth: 100,000 nested blocks would take days.
+/// Hand-written Go stays under 60 levels; generated tables reach about 950.
+pub const MAX_DECLARATION_DEPTH: usize = 1000;
+
+/// Part of a file a check could not judge, and why: it panicked, or the code is nested too
+/// deep. The other findings stand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The check, by its code (`unstopped-ticker (struct fields)` for the field check), or
+    /// `every check` for a declaration too deep to check.
+    pub check: &'static str,
+    /// The 1-based line of the declaration, when the check was judging one.
+    pub line: Option<usize>,
+    pub why: String,
+    /// The check panicked (a bug), rather than declined hostile input.
+    pub panicked: bool,
+}
+
+impl Skipped {
+    /// An error for a bug, a warning for input declined.
+    pub fn level(&self) -> crate::log::Level {
+        if self.panicked {
+            crate::log::Level::Error
+        } else {
+            crate::log::Level::Warn
+        }
+    }
+
+    /// `path:line: check: why`, for a log.
+    pub fn describe(&self, path: Option<&std::path::Path>) -> String {
+        let path = path.map_or("<buffer>".into(), |p| p.display().to_string());
+        let at = self.line.map(|l| format!(":{l}")).unwrap_or_default();
+        format!("{path}{at}: {}: {}", self.check, self.why)
+    }
+}
+
+/// Runs `check`, turning a panic into a [`Skipped`].
+pub fn contain<T>(
+    check: &'static str,
+    line: Option<usize>,
+    skipped: &mut Vec<Skipped>,
+    run: impl FnOnce() -> T,
+) -> Option<T> {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        test_panic(check);
+        run()
+    }));
+    match result {
+        Ok(value) => Some(value),
+        Err(payload) => {
+            let message = panic_message(payload.as_ref());
+            skipped.push(Skipped {
+                check,
+                line,
+                why: format!("the check panicked ({message}); its findings here are missing"),
+                panicked: true,
+            });
+            None
+        }
+    }
+}
+
+/// The message a panic was raised with.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_string())
+}
+
+/// A hook for the tests of panic containment, honoured in debug builds only:
+/// `LEAKLS_TEST_PANIC=<name>` makes the check (or server step) of that name panic every time.
+pub fn test_panic(name: &str) {
+    if cfg!(debug_assertions) {
+        static WANTED: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        let wanted = WANTED.get_or_init(|| std::env::var("LEAKLS_TEST_PANIC").ok());
+        if wanted.as_deref() == Some(name) {
+            panic!("LEAKLS_TEST_PANIC={name}");
+        }
+    }
+}
+
+/// Logs what was skipped (to stderr, at `--log-level`): for callers with no client to tell.
+pub fn log_skipped(skipped: &[Skipped], path: Option<&std::path::Path>) {
+    for s in skipped {
+        crate::log::log(s.level(), format_args!("{}", s.describe(path)));
+    }
+}
+
 pub fn run_all(source: &str, tree: &Tree, file: &FileContext, module: ModuleView) -> TreeFindings {
+    let mut skipped = Vec::new();
+    let found = run_all_reporting(source, tree, file, module, &mut skipped);
+    log_skipped(&skipped, file.path.as_deref());
+    found
+}
+
+/// [`run_all`], adding what could not be checked to `skipped` instead of logging it.
+pub fn run_all_reporting(
+    source: &str,
+    tree: &Tree,
+    file: &FileContext,
+    module: ModuleView,
+    skipped: &mut Vec<Skipped>,
+) -> TreeFindings {
     let root = tree.root_node();
     let mut out = TreeFindings::default();
     let time = TimeImport::find(root, source);
+    let mut too_deep = Vec::new();
     if time.is_imported() {
         for decl in candidate_declarations(root, source, &["Tick", "After"]) {
+            if !shallow_enough(decl, &mut too_deep) {
+                continue;
+            }
             let mut ctx = Context {
                 source,
                 file,
@@ -116,17 +235,61 @@ pub fn run_all(source: &str, tree: &Tree, file: &FileContext, module: ModuleView
             if ctx.calls.is_empty() {
                 continue;
             }
-            ticker::check(&mut ctx, &mut out.findings);
-            time_tick::check(&mut ctx, &mut out.findings);
-            after_in_loop::check(&mut ctx, &mut out.findings);
+            let line = Some(decl.start_position().row + 1);
+            let timer_checks: [(&'static str, TimerCheck); 3] = [
+                ("unstopped-ticker", ticker::check),
+                ("time-tick", time_tick::check),
+                ("after-in-loop", after_in_loop::check),
+            ];
+            for (name, check) in timer_checks {
+                // Into a list of its own: a check that panics half-way adds nothing.
+                let found = contain(name, line, skipped, || {
+                    let mut found = Vec::new();
+                    check(&mut ctx, &mut found);
+                    found
+                });
+                out.findings.extend(found.unwrap_or_default());
+            }
         }
     }
     // Every form slice-retains looks at slices with `[:` or `:]`, or with ` : ` as gofmt writes
     // `old[0 : n-1]`.
     for decl in candidate_declarations(root, source, &["[:", ":]", " : "]) {
-        out.needs_index |= slice::check(decl, source, file, module, &mut out.findings);
+        if !shallow_enough(decl, &mut too_deep) {
+            continue;
+        }
+        let line = Some(decl.start_position().row + 1);
+        let found = contain("slice-retains", line, skipped, || {
+            let mut found = Vec::new();
+            let needs_index = slice::check(decl, source, file, module, &mut found);
+            (found, needs_index)
+        });
+        if let Some((found, needs_index)) = found {
+            out.findings.extend(found);
+            out.needs_index |= needs_index;
+        }
     }
+    skipped.extend(too_deep.into_iter().map(|line| Skipped {
+        check: "every check",
+        line: Some(line),
+        why: format!(
+            "the declaration is nested more than {MAX_DECLARATION_DEPTH} levels deep: not checked"
+        ),
+        panicked: false,
+    }));
     out
+}
+
+/// False for a declaration nested too deep to check, whose line is then noted (once).
+fn shallow_enough(decl: Node, too_deep: &mut Vec<usize>) -> bool {
+    if syntax::depth_at_most(decl, MAX_DECLARATION_DEPTH) {
+        return true;
+    }
+    let line = decl.start_position().row + 1;
+    if !too_deep.contains(&line) {
+        too_deep.push(line);
+    }
+    false
 }
 
 /// Top-level declarations whose text contains one of `needles`, in source order.

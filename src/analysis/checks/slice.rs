@@ -24,7 +24,7 @@ use super::ModuleView;
 use crate::analysis::fix::{self, Edit, Fix};
 use crate::analysis::go_version::{GO_1_21, GO_1_22};
 use crate::analysis::summary;
-use crate::analysis::syntax::{self, text};
+use crate::analysis::syntax::{self, text, unparen};
 use crate::analysis::types::TypeExpr;
 use crate::analysis::{Code, FileContext, Finding, Severity};
 
@@ -224,16 +224,6 @@ fn append_removal<'t>(call: Node<'t>, target: &str, source: &str) -> Option<Form
     };
     (norm(head_operand, source) == target && norm(tail_operand, source) == target)
         .then_some(Form::Middle { i, j })
-}
-
-fn unparen(mut n: Node) -> Node {
-    while n.kind() == "parenthesized_expression" {
-        match n.named_child(0) {
-            Some(inner) => n = inner,
-            None => break,
-        }
-    }
-    n
 }
 
 /// True when `operand` is a local variable declared once, as `operand := target`, in the
@@ -1332,20 +1322,23 @@ impl<'t> Checker<'_, 't> {
 
 /// `x`, `x[...]` or `x[a:b]` where `x` is one of `names`.
 fn is_slice_of(node: Node, names: &[String], source: &str) -> bool {
-    let node = unparen(node);
-    let operand = match node.kind() {
-        "slice_expression" | "index_expression" => match node.child_by_field_name("operand") {
-            Some(o) => o,
-            None => return false,
-        },
-        _ => node,
-    };
-    let operand = unparen(operand);
-    // `x[:len(x)+1][len(x)]`: the slot just past the length, through a longer slice.
-    if operand.kind() == "slice_expression" {
-        return is_slice_of(operand, names, source);
+    let mut node = unparen(node);
+    // A loop, not recursion: `x[a:][b:]...` may be nested 100,000 deep in hostile input.
+    loop {
+        let operand = match node.kind() {
+            "slice_expression" | "index_expression" => match node.child_by_field_name("operand") {
+                Some(o) => o,
+                None => return false,
+            },
+            _ => node,
+        };
+        let operand = unparen(operand);
+        // `x[:len(x)+1][len(x)]`: the slot just past the length, through a longer slice.
+        if operand.kind() != "slice_expression" {
+            return names.contains(&norm(operand, source));
+        }
+        node = operand;
     }
-    names.contains(&norm(operand, source))
 }
 
 /// `x[:len(x)+1]`, `x[:cap(x)]`: a new length that may be longer, not a shrink.
