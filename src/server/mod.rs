@@ -9,10 +9,14 @@
 pub mod code_action;
 pub mod convert;
 pub mod document;
+pub mod guard;
 pub mod hover;
 pub mod publish;
 pub mod scan;
+pub mod stdio;
 
+use std::collections::HashSet;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -22,7 +26,7 @@ use dashmap::DashMap;
 use ropey::Rope;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+use tower_lsp_server::{Client, LanguageServer, LspService};
 
 use crate::analysis::summary::FileSummary;
 use crate::analysis::{self, checks, FileContext, Finding};
@@ -38,9 +42,7 @@ pub async fn run_stdio() -> i32 {
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
     let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-        .serve(service)
-        .await;
+    stdio::serve(service, socket).await;
     if shut_down.load(Ordering::SeqCst) {
         0
     } else {
@@ -63,6 +65,10 @@ struct OpenDocument {
     findings: Vec<Finding>,
     /// Which analysis the findings come from; only the latest one may be published.
     analysis_id: u64,
+    /// What the checks could not judge in the last analysis (a check panicked, code too deep).
+    skipped: Vec<checks::Skipped>,
+    /// What has been logged of that already, so that each keystroke does not log it again.
+    reported: HashSet<String>,
 }
 
 /// The server's state, shared with background tasks.
@@ -101,6 +107,8 @@ struct Pending {
     analysis_id: Option<u64>,
     findings: Vec<Finding>,
     rope: Rope,
+    /// Lines to log first: checks that could not judge part of the file.
+    notes: Vec<(Level, String)>,
 }
 
 impl Pending {
@@ -111,6 +119,7 @@ impl Pending {
             analysis_id: None,
             findings: Vec::new(),
             rope: Rope::new(),
+            notes: Vec::new(),
         }
     }
 }
@@ -165,11 +174,11 @@ impl State {
     async fn reconfigure_open_documents(&self, client: &Client) {
         let uris: Vec<Uri> = self.docs.iter().map(|d| d.key().clone()).collect();
         for uri in uris {
-            let pending = self.docs.get_mut(&uri).map(|mut open| {
+            let pending = self.contained(client, &uri, |open| {
                 (open.ctx, open.excluded) = self.file_context(open.path.as_deref());
-                self.analyze(&uri, &mut open)
+                Some(self.analyze(&uri, open))
             });
-            if let Some(p) = pending {
+            if let Some(p) = pending.await {
                 self.publish(client, p).await;
             }
         }
@@ -177,6 +186,7 @@ impl State {
 
     /// Re-summarises and re-analyses an open document (after an edit or open).
     fn analyze(&self, uri: &Uri, open: &mut OpenDocument) -> Pending {
+        checks::test_panic("summary");
         if let Some(path) = &open.path {
             let (text, tree) = (open.doc.text(), open.doc.tree());
             // Only the declarations the edits touched are walked again.
@@ -207,11 +217,13 @@ impl State {
             },
             None => checks::ModuleView::alone(),
         };
-        open.local = checks::run_all(text, tree, &open.ctx, view).findings;
+        let mut skipped = Vec::new();
+        open.local = checks::run_all_reporting(text, tree, &open.ctx, view, &mut skipped).findings;
         open.module = match &file {
-            Some(f) => analysis::module_findings(f, &open.ctx, &self.index),
+            Some(f) => analysis::module_findings_reporting(f, &open.ctx, &self.index, &mut skipped),
             None => Vec::new(),
         };
+        open.skipped = skipped;
     }
 
     /// Re-checks an open document after other files changed; `None` when nothing changed.
@@ -237,12 +249,20 @@ impl State {
             analysis::finish_with(open.doc.text(), all, &open.ctx.settings)
         };
         open.analysis_id = self.next_analysis_id.fetch_add(1, Ordering::Relaxed);
+        let mut notes = Vec::new();
+        for skipped in &open.skipped {
+            let line = skipped.describe(open.path.as_deref());
+            if open.reported.insert(line.clone()) {
+                notes.push((skipped.level(), line));
+            }
+        }
         Pending {
             uri: uri.clone(),
             version: Some(open.doc.version),
             analysis_id: Some(open.analysis_id),
             findings: open.findings.clone(),
             rope: open.doc.rope().clone(),
+            notes,
         }
     }
 
@@ -256,6 +276,9 @@ impl State {
                 rope,
                 version: Some(version),
             });
+        }
+        if !self.may_read(path) {
+            return None;
         }
         let text = std::fs::read_to_string(path).ok()?;
         Some(code_action::OtherFile {
@@ -287,7 +310,10 @@ impl State {
     }
 
     /// Sends diagnostics unless a newer analysis of the document has been made meanwhile.
-    async fn publish(&self, client: &Client, pending: Pending) {
+    async fn publish(&self, client: &Client, mut pending: Pending) {
+        for (level, note) in std::mem::take(&mut pending.notes) {
+            log_to(client, level, note).await;
+        }
         let diagnostics = self.diagnostics(&pending);
         let _guard = self.publish_lock.lock().await;
         let current = self.docs.get(&pending.uri).map(|d| d.analysis_id);
@@ -309,14 +335,50 @@ impl State {
             .filter(|u| Some(u) != skip)
             .collect();
         for uri in uris {
-            let pending = self
-                .docs
-                .get_mut(&uri)
-                .and_then(|mut open| self.refresh_module(&uri, &mut open));
-            if let Some(p) = pending {
+            let pending = self.contained(client, &uri, |open| self.refresh_module(&uri, open));
+            if let Some(p) = pending.await {
                 self.publish(client, p).await;
             }
         }
+    }
+
+    /// Runs `work` on an open document. If it panics, the document's state is unknown: it is
+    /// dropped (as when an edit does not fit) and the panic logged.
+    async fn contained<T>(
+        &self,
+        client: &Client,
+        uri: &Uri,
+        work: impl FnOnce(&mut OpenDocument) -> Option<T>,
+    ) -> Option<T> {
+        let result =
+            guard::catch_panic_now(|| self.docs.get_mut(uri).and_then(|mut open| work(&mut open)));
+        match result {
+            Ok(value) => value,
+            Err(panic) => {
+                let why = format!("the analysis panicked ({panic})");
+                self.drop_document(client, uri, Level::Error, &why).await;
+                None
+            }
+        }
+    }
+
+    /// Forgets an open document and clears its diagnostics until it is opened again.
+    async fn drop_document(&self, client: &Client, uri: &Uri, level: Level, why: &str) {
+        if self.docs.remove(uri).is_some() {
+            self.publish(client, Pending::clear(uri.clone())).await;
+        }
+        let message = format!(
+            "{}: {why}; the document is dropped until it is opened again",
+            uri.as_str()
+        );
+        log_to(client, level, message).await;
+    }
+
+    /// Whether the server may read `path` from disk: a file under a workspace folder, reached
+    /// without a symbolic link (as the first scan finds files). Paths from the client (a watched
+    /// file, a closed document) are checked with this before they are read.
+    fn may_read(&self, path: &Path) -> bool {
+        crate::workspace::discover::is_inside(path, &self.folders())
     }
 
     fn is_open(&self, path: &Path) -> bool {
@@ -537,6 +599,239 @@ impl Backend {
     }
 }
 
+/// The handlers' work; the `LanguageServer` methods run it under a panic guard.
+impl Backend {
+    /// Runs a notification handler. A panic in it is logged; the document it was about, whose
+    /// state is then unknown, is dropped until it is opened again.
+    async fn guarded(&self, uri: Option<&Uri>, handler: &str, work: impl Future<Output = ()>) {
+        let Err(panic) = guard::catch_panic(work).await else {
+            return;
+        };
+        let why = format!("{handler} panicked ({panic})");
+        match uri {
+            Some(uri) => {
+                self.state
+                    .drop_document(&self.client, uri, Level::Error, &why)
+                    .await
+            }
+            None => self.log(Level::Error, why).await,
+        }
+    }
+
+    /// Runs a request handler; a panic in it is logged and answered with an internal error.
+    async fn guarded_request<T>(
+        &self,
+        handler: &str,
+        work: impl Future<Output = Option<T>>,
+    ) -> Result<Option<T>> {
+        let panic = match guard::catch_panic(work).await {
+            Ok(answer) => return Ok(answer),
+            Err(panic) => panic,
+        };
+        let message = format!("{handler} panicked ({panic})");
+        self.log(Level::Error, message.clone()).await;
+        let mut error = tower_lsp_server::jsonrpc::Error::internal_error();
+        error.message = message.into();
+        Err(error)
+    }
+
+    async fn open_document(&self, params: DidOpenTextDocumentParams) {
+        let item = params.text_document;
+        if !is_go(&item) {
+            return;
+        }
+        let path = item.uri.to_file_path().map(|p| p.into_owned());
+        let (ctx, excluded) = self.state.file_context(path.as_deref());
+        let mut open = OpenDocument {
+            doc: Document::new(item.text, item.version),
+            ctx,
+            excluded,
+            path,
+            summary: Arc::default(),
+            local: Vec::new(),
+            module: Vec::new(),
+            findings: Vec::new(),
+            analysis_id: 0,
+            skipped: Vec::new(),
+            reported: HashSet::new(),
+        };
+        let pending = self.state.analyze(&item.uri, &mut open);
+        self.state.docs.insert(item.uri.clone(), open);
+        self.state.publish(&self.client, pending).await;
+        self.show_config_errors().await;
+        self.state
+            .refresh_open_documents(&self.client, Some(&item.uri))
+            .await;
+    }
+
+    async fn change_document(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let enc = self.state.encoding();
+        let outcome = match self.state.docs.get_mut(&uri) {
+            None => {
+                let message = format!("didChange for {} which is not open: ignored", uri.as_str());
+                return self.log(Level::Warn, message).await;
+            }
+            // Versions only grow: an older one means the client's history is not ours.
+            Some(open) if version <= open.doc.version => Err(format!(
+                "didChange for version {version}, not after version {}",
+                open.doc.version
+            )),
+            Some(mut open) => match open.doc.apply_changes(params.content_changes, version, enc) {
+                Ok(()) => Ok(self.state.analyze(&uri, &mut open)),
+                Err(e) => Err(e.to_string()),
+            },
+        };
+        match outcome {
+            Ok(pending) => {
+                self.state.publish(&self.client, pending).await;
+                self.state
+                    .refresh_open_documents(&self.client, Some(&uri))
+                    .await;
+            }
+            // Our copy may no longer match the editor's: never analyse wrong text.
+            Err(why) => {
+                self.state
+                    .drop_document(&self.client, &uri, Level::Warn, &why)
+                    .await
+            }
+        }
+    }
+
+    async fn close_document(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let Some((_, open)) = self.state.docs.remove(&uri) else {
+            return;
+        };
+        // Unsaved changes are gone with the buffer: the disk is the truth again (for a file of
+        // the workspace; one from elsewhere leaves the index).
+        if let Some(path) = &open.path {
+            let mut parser = analysis::new_parser();
+            if !self.state.may_read(path) || !scan::index_file(&self.state.index, path, &mut parser)
+            {
+                self.state.index.remove(path);
+            }
+        }
+        self.state.publish(&self.client, Pending::clear(uri)).await;
+        self.state.refresh_open_documents(&self.client, None).await;
+    }
+
+    async fn watched_files_changed(&self, params: DidChangeWatchedFilesParams) {
+        let folders = self.state.folders();
+        let mut modules_changed = false;
+        let mut configs_changed = false;
+        let mut parser = analysis::new_parser();
+        for event in params.changes {
+            let Some(path) = event.uri.to_file_path().map(|p| p.into_owned()) else {
+                continue;
+            };
+            if scan::is_module_file(&path) {
+                modules_changed = true;
+                continue;
+            }
+            if path
+                .file_name()
+                .is_some_and(|n| config::FILE_NAMES.iter().any(|c| n == *c))
+            {
+                configs_changed = true;
+                continue;
+            }
+            let is_go_file = path.extension().is_some_and(|x| x == "go");
+            if !is_go_file || self.state.is_open(&path) || in_skipped_folder(&path, &folders) {
+                continue; // an open buffer wins over the disk
+            }
+            // Only files of the workspace are read, never through a link (see `may_read`).
+            if event.typ == FileChangeType::DELETED
+                || !self.state.may_read(&path)
+                || !scan::index_file(&self.state.index, &path, &mut parser)
+            {
+                self.state.index.remove(&path);
+            }
+        }
+        if modules_changed {
+            self.state.index.reresolve();
+            self.state.reindex_open_documents();
+        }
+        if configs_changed {
+            self.configuration_changed().await;
+        } else if modules_changed {
+            // The Go version may have changed too: analyse every open document again.
+            self.state.reconfigure_open_documents(&self.client).await;
+        }
+        self.state.refresh_open_documents(&self.client, None).await;
+    }
+
+    fn hover_at(&self, params: HoverParams) -> Option<Hover> {
+        let at = params.text_document_position_params;
+        let enc = self.state.encoding();
+        let open = self.state.docs.get(&at.text_document.uri)?;
+        let rope = open.doc.rope().clone();
+        let Ok(offset) = convert::offset(&rope, at.position, enc) else {
+            return None;
+        };
+        let (range, markdown) = hover::explain(&open.findings, offset)?;
+        drop(open);
+        Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: markdown,
+            }),
+            range: Some(convert::range(&rope, range, enc)),
+        })
+    }
+
+    fn code_actions_at(&self, params: CodeActionParams) -> Option<CodeActionResponse> {
+        // `only: ["quickfix"]` or a parent kind (`""`); the match is on whole dotted parts.
+        let quickfix_kind = CodeActionKind::QUICKFIX;
+        let quickfix = quickfix_kind.as_str();
+        let wants_quickfix = params.context.only.as_ref().is_none_or(|kinds| {
+            kinds.iter().any(|k| {
+                k.as_str().is_empty()
+                    || quickfix == k.as_str()
+                    || quickfix.starts_with(&format!("{}.", k.as_str()))
+            })
+        });
+        if !wants_quickfix {
+            return None;
+        }
+        let uri = &params.text_document.uri;
+        let enc = self.state.encoding();
+        // Snapshot what is needed, then let go of the document before touching other files.
+        let snapshot = self.state.docs.get(uri).map(|open| {
+            let rope = open.doc.rope().clone();
+            let start = convert::offset_clamped(&rope, params.range.start, enc);
+            let end = convert::offset_clamped(&rope, params.range.end, enc);
+            let candidates = code_action::candidates(
+                &open.findings,
+                open.doc.text(),
+                start.min(end)..end.max(start),
+                |_| Diagnostic::default(),
+            );
+            (rope, open.doc.version, candidates)
+        });
+        let (rope, version, mut candidates) = snapshot?;
+        for c in &mut candidates {
+            c.diagnostic = publish::to_diagnostic(&c.finding, uri, &rope, enc, &|p, r| {
+                self.state.locate(p, r)
+            });
+        }
+        let other_file = |p: &Path| self.state.other_file(p);
+        let actions = code_action::quick_fixes(
+            &code_action::Request {
+                uri,
+                rope: &rope,
+                version,
+                enc,
+                document_changes: self.state.document_changes.load(Ordering::Relaxed),
+                other_file: &other_file,
+            },
+            &candidates,
+        );
+        Some(actions)
+    }
+}
+
 async fn log_to(client: &Client, level: Level, message: String) {
     logging::log(level, format_args!("{message}"));
     let typ = match level {
@@ -682,197 +977,34 @@ impl LanguageServer for Backend {
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        let item = params.text_document;
-        if !is_go(&item) {
-            return;
-        }
-        let path = item.uri.to_file_path().map(|p| p.into_owned());
-        let (ctx, excluded) = self.state.file_context(path.as_deref());
-        let mut open = OpenDocument {
-            doc: Document::new(item.text, item.version),
-            ctx,
-            excluded,
-            path,
-            summary: Arc::default(),
-            local: Vec::new(),
-            module: Vec::new(),
-            findings: Vec::new(),
-            analysis_id: 0,
-        };
-        let pending = self.state.analyze(&item.uri, &mut open);
-        self.state.docs.insert(item.uri.clone(), open);
-        self.state.publish(&self.client, pending).await;
-        self.show_config_errors().await;
-        self.state
-            .refresh_open_documents(&self.client, Some(&item.uri))
+        let uri = params.text_document.uri.clone();
+        self.guarded(Some(&uri), "didOpen", self.open_document(params))
             .await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        let uri = params.text_document.uri;
-        let version = params.text_document.version;
-        let enc = self.state.encoding();
-        let outcome = match self.state.docs.get_mut(&uri) {
-            None => Err(format!(
-                "didChange for {} which is not open: ignored",
-                uri.as_str()
-            )),
-            Some(mut open) => match open.doc.apply_changes(params.content_changes, version, enc) {
-                Ok(()) => Ok(self.state.analyze(&uri, &mut open)),
-                Err(e) => Err(format!(
-                    "{}: {e}; the document is dropped until it is opened again",
-                    uri.as_str()
-                )),
-            },
-        };
-        match outcome {
-            Ok(pending) => {
-                self.state.publish(&self.client, pending).await;
-                self.state
-                    .refresh_open_documents(&self.client, Some(&uri))
-                    .await;
-            }
-            Err(message) => {
-                // Our copy may no longer match the editor's: never analyse wrong text.
-                if self.state.docs.remove(&uri).is_some() {
-                    self.state.publish(&self.client, Pending::clear(uri)).await;
-                }
-                self.log(Level::Warn, message).await;
-            }
-        }
+        let uri = params.text_document.uri.clone();
+        self.guarded(Some(&uri), "didChange", self.change_document(params))
+            .await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        let uri = params.text_document.uri;
-        let Some((_, open)) = self.state.docs.remove(&uri) else {
-            return;
-        };
-        // Unsaved changes are gone with the buffer: the disk is the truth again.
-        if let Some(path) = &open.path {
-            let mut parser = analysis::new_parser();
-            if !scan::index_file(&self.state.index, path, &mut parser) {
-                self.state.index.remove(path);
-            }
-        }
-        self.state.publish(&self.client, Pending::clear(uri)).await;
-        self.state.refresh_open_documents(&self.client, None).await;
+        self.guarded(None, "didClose", self.close_document(params))
+            .await;
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let folders = self.state.folders();
-        let mut modules_changed = false;
-        let mut configs_changed = false;
-        let mut parser = analysis::new_parser();
-        for event in params.changes {
-            let Some(path) = event.uri.to_file_path().map(|p| p.into_owned()) else {
-                continue;
-            };
-            if scan::is_module_file(&path) {
-                modules_changed = true;
-                continue;
-            }
-            if path
-                .file_name()
-                .is_some_and(|n| config::FILE_NAMES.iter().any(|c| n == *c))
-            {
-                configs_changed = true;
-                continue;
-            }
-            let is_go_file = path.extension().is_some_and(|x| x == "go");
-            if !is_go_file || self.state.is_open(&path) || in_skipped_folder(&path, &folders) {
-                continue; // an open buffer wins over the disk
-            }
-            if event.typ == FileChangeType::DELETED
-                || !scan::index_file(&self.state.index, &path, &mut parser)
-            {
-                self.state.index.remove(&path);
-            }
-        }
-        if modules_changed {
-            self.state.index.reresolve();
-            self.state.reindex_open_documents();
-        }
-        if configs_changed {
-            self.configuration_changed().await;
-        } else if modules_changed {
-            // The Go version may have changed too: analyse every open document again.
-            self.state.reconfigure_open_documents(&self.client).await;
-        }
-        self.state.refresh_open_documents(&self.client, None).await;
+        let work = self.watched_files_changed(params);
+        self.guarded(None, "didChangeWatchedFiles", work).await;
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let at = params.text_document_position_params;
-        let enc = self.state.encoding();
-        let Some(open) = self.state.docs.get(&at.text_document.uri) else {
-            return Ok(None);
-        };
-        let rope = open.doc.rope().clone();
-        let Ok(offset) = convert::offset(&rope, at.position, enc) else {
-            return Ok(None);
-        };
-        let Some((range, markdown)) = hover::explain(&open.findings, offset) else {
-            return Ok(None);
-        };
-        drop(open);
-        Ok(Some(Hover {
-            contents: HoverContents::Markup(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value: markdown,
-            }),
-            range: Some(convert::range(&rope, range, enc)),
-        }))
+        self.guarded_request("hover", async { self.hover_at(params) })
+            .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        // `only: ["quickfix"]` or a parent kind (`""`); the match is on whole dotted parts.
-        let quickfix_kind = CodeActionKind::QUICKFIX;
-        let quickfix = quickfix_kind.as_str();
-        let wants_quickfix = params.context.only.as_ref().is_none_or(|kinds| {
-            kinds.iter().any(|k| {
-                k.as_str().is_empty()
-                    || quickfix == k.as_str()
-                    || quickfix.starts_with(&format!("{}.", k.as_str()))
-            })
-        });
-        if !wants_quickfix {
-            return Ok(None);
-        }
-        let uri = &params.text_document.uri;
-        let enc = self.state.encoding();
-        // Snapshot what is needed, then let go of the document before touching other files.
-        let snapshot = self.state.docs.get(uri).map(|open| {
-            let rope = open.doc.rope().clone();
-            let start = convert::offset_clamped(&rope, params.range.start, enc);
-            let end = convert::offset_clamped(&rope, params.range.end, enc);
-            let candidates = code_action::candidates(
-                &open.findings,
-                open.doc.text(),
-                start.min(end)..end.max(start),
-                |_| Diagnostic::default(),
-            );
-            (rope, open.doc.version, candidates)
-        });
-        let Some((rope, version, mut candidates)) = snapshot else {
-            return Ok(None);
-        };
-        for c in &mut candidates {
-            c.diagnostic = publish::to_diagnostic(&c.finding, uri, &rope, enc, &|p, r| {
-                self.state.locate(p, r)
-            });
-        }
-        let other_file = |p: &Path| self.state.other_file(p);
-        let actions = code_action::quick_fixes(
-            &code_action::Request {
-                uri,
-                rope: &rope,
-                version,
-                enc,
-                document_changes: self.state.document_changes.load(Ordering::Relaxed),
-                other_file: &other_file,
-            },
-            &candidates,
-        );
-        Ok(Some(actions))
+        self.guarded_request("codeAction", async { self.code_actions_at(params) })
+            .await
     }
 }

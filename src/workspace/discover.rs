@@ -67,6 +67,32 @@ fn walk_dir(root: &Path, found: &mut Discovered) {
     }
 }
 
+/// Whether `path` lies under one of `roots` without going through a symbolic link below the
+/// root: the rule of [`go_files`] for a single path, for paths that arrive one at a time (files
+/// an editor says changed, a file closed). A `..` part, or a link anywhere from the root down
+/// to the file itself, keeps it out; the roots themselves may be links.
+pub fn is_inside(path: &Path, roots: &[PathBuf]) -> bool {
+    use std::path::Component;
+    if path.components().any(|c| {
+        !matches!(
+            c,
+            Component::Normal(_) | Component::RootDir | Component::Prefix(_)
+        )
+    }) {
+        return false;
+    }
+    roots.iter().any(|root| {
+        let Ok(rel) = path.strip_prefix(root) else {
+            return false;
+        };
+        let mut at = root.clone();
+        rel.components().all(|part| {
+            at.push(part);
+            fs::symlink_metadata(&at).is_ok_and(|m| !m.file_type().is_symlink())
+        })
+    })
+}
+
 pub fn is_skipped_dir(name: &str) -> bool {
     name == "vendor" || name == "testdata" || name.starts_with('.') || name.starts_with('_')
 }
@@ -102,5 +128,37 @@ mod tests {
             .collect();
         assert_eq!(names, ["a.go", "sub/b.go"]);
         assert!(go_files(&[root.join("missing")]).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_the_workspace_keep_their_targets_out() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret.go"), "package p\n").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("ws");
+        fs::create_dir_all(root.join("sub")).unwrap();
+        fs::write(root.join("sub/a.go"), "package p\n").unwrap();
+        symlink(outside.path().join("secret.go"), root.join("file_link.go")).unwrap();
+        symlink(outside.path(), root.join("dir_link")).unwrap();
+        symlink(&root, root.join("sub/loop")).unwrap();
+        // The root may itself be reached through a link.
+        let root_link = dir.path().join("ws_link");
+        symlink(&root, &root_link).unwrap();
+
+        let roots = [root.clone()];
+        assert!(is_inside(&root.join("sub/a.go"), &roots));
+        assert!(!is_inside(&root.join("sub/new.go"), &roots), "no such file");
+        assert!(!is_inside(&root.join("file_link.go"), &roots));
+        assert!(!is_inside(&root.join("dir_link/secret.go"), &roots));
+        assert!(!is_inside(&root.join("sub/loop/sub/a.go"), &roots));
+        assert!(!is_inside(&root.join("sub/../../x.go"), &roots));
+        assert!(!is_inside(&outside.path().join("secret.go"), &roots));
+        assert!(is_inside(&root_link.join("sub/a.go"), std::slice::from_ref(&root_link)));
+
+        let found = go_files(&[root_link]).unwrap();
+        assert_eq!(found.files.len(), 1, "{:?}", found.files);
+        assert!(found.files[0].ends_with("sub/a.go"));
     }
 }
