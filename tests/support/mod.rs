@@ -74,13 +74,24 @@ pub struct Exit {
     pub stderr: String,
     pub log_messages: Vec<Value>,
     pub server_requests: Vec<Value>,
+    /// After [`Server::close_stdin`]: the errors answering a message cut short by the end of
+    /// input (an `id: null` error response each).
+    pub unreadable_answers: Vec<Value>,
 }
 
 impl Server {
     /// Spawns `leakls` with `args`, initializes it with `options` and sends `initialized`.
     pub fn start(args: &[&str], options: ClientOptions, root: Option<&Path>) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_leakls"))
+        let mut server = Server::spawn(args, &[]);
+        server.initialize(options, root);
+        server
+    }
+
+    /// Spawns `leakls` with `args` and environment variables `env`, and says nothing to it yet.
+    pub fn spawn(args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut child = Command::new(server_binary())
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -108,7 +119,7 @@ impl Server {
             let _ = stderr_pipe.read_to_string(&mut s);
             s
         });
-        let mut server = Server {
+        Server {
             stdin: child.stdin.take(),
             child,
             incoming: rx,
@@ -119,9 +130,14 @@ impl Server {
             server_requests: Vec::new(),
             protocol_notifications: Vec::new(),
             initialize_result: Value::Null,
-            configuration: options.configuration.clone(),
+            configuration: None,
             closed: false,
-        };
+        }
+    }
+
+    /// Sends `initialize` with `options` (and `root` as the workspace), then `initialized`.
+    pub fn initialize(&mut self, options: ClientOptions, root: Option<&Path>) {
+        self.configuration = options.configuration.clone();
         let mut capabilities = json!({
             "textDocument": {
                 "publishDiagnostics": { "versionSupport": true },
@@ -160,9 +176,8 @@ impl Server {
         if let (true, Some(root)) = (options.workspace_folders, root) {
             workspace_folders_param(&mut params, root);
         }
-        server.initialize_result = server.request("initialize", params);
-        server.notify("initialized", json!({}));
-        server
+        self.initialize_result = self.request("initialize", params);
+        self.notify("initialized", json!({}));
     }
 
     /// Starts the server with no arguments and the default client.
@@ -181,12 +196,27 @@ impl Server {
             .unwrap_or_else(|e| panic!("writing to the server's stdin: {e}"));
     }
 
+    /// Writes bytes as they are, framing and all (for tests of bad framing).
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin
+            .write_all(bytes)
+            .and_then(|()| stdin.flush())
+            .unwrap_or_else(|e| panic!("writing to the server's stdin: {e}"));
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) {
         self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
     }
 
     /// Sends a request and waits for its response; returns `result` or fails on an error.
     pub fn request(&mut self, method: &str, params: Value) -> Value {
+        self.try_request(method, params)
+            .unwrap_or_else(|error| panic!("{method} failed: {error}"))
+    }
+
+    /// Sends a request and waits for its response: `Ok(result)` or `Err(error)`.
+    pub fn try_request(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
@@ -194,12 +224,67 @@ impl Server {
             m.get("method").is_none() && m.get("id") == Some(&json!(id))
         });
         if let Some(error) = response.get("error") {
-            panic!("{method} (id {id}) failed: {error}");
+            return Err(error.clone());
         }
-        response
+        Ok(response
             .get("result")
             .cloned()
-            .unwrap_or_else(|| panic!("the response to {method} has no result: {response}"))
+            .unwrap_or_else(|| panic!("the response to {method} has no result: {response}")))
+    }
+
+    /// Waits for the response with `id` to a request sent by hand, and returns it whole.
+    pub fn take_response(&mut self, id: &Value) -> Value {
+        self.take(&format!("the response with id {id}"), |m| {
+            m.get("method").is_none() && m.get("id") == Some(id)
+        })
+    }
+
+    /// Waits for an error response with `id` (`null` for a message the server could not read)
+    /// and returns its `error`.
+    pub fn expect_error_response(&mut self, id: Value) -> Value {
+        let message = self.take(&format!("an error response with id {id}"), |m| {
+            m.get("method").is_none() && m.get("id") == Some(&id) && m.get("error").is_some()
+        });
+        message["error"].clone()
+    }
+
+    /// `textDocument/didOpen` of a Go document.
+    pub fn open(&mut self, uri: &str, text: &str, version: i64) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": {
+                "uri": uri, "languageId": "go", "version": version, "text": text
+            }}),
+        );
+    }
+
+    /// `textDocument/didChange` with `changes`.
+    pub fn change(&mut self, uri: &str, version: i64, changes: Vec<Value>) {
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": changes
+            }),
+        );
+    }
+
+    /// Removes and returns the error responses with `id: null` read so far (answers to messages
+    /// the server could not read), without waiting for more.
+    pub fn take_unreadable_answers(&mut self) -> Vec<Value> {
+        while let Ok(incoming) = self.incoming.try_recv() {
+            self.classify(incoming);
+        }
+        let (taken, kept) = std::mem::take(&mut self.unconsumed)
+            .into_iter()
+            .partition(|m| {
+                m.get("method").is_none() && m["id"].is_null() && m["error"].is_object()
+            });
+        self.unconsumed = kept;
+        taken
+            .into_iter()
+            .map(|m: Value| m["error"].clone())
+            .collect()
     }
 
     /// Waits for the next `publishDiagnostics` for `uri` and checks it is for `version`.
@@ -326,12 +411,43 @@ impl Server {
         assert_eq!(result, Value::Null, "shutdown returns null");
         self.notify("exit", Value::Null);
         drop(self.stdin.take());
+        self.finish(Some(0), "after shutdown+exit", false)
+    }
+
+    /// Sends `exit` with stdin left open, and checks that the server ends by itself with
+    /// `code` (1 without a `shutdown` first).
+    pub fn exit(mut self, code: i32) -> Exit {
+        self.notify("exit", Value::Null);
+        self.finish(Some(code), "after exit", false)
+    }
+
+    /// Closes stdin without a word, and checks that the server ends with `code`.
+    pub fn close_stdin(mut self, code: i32) -> Exit {
+        drop(self.stdin.take());
+        self.finish(Some(code), "after its stdin closed", true)
+    }
+
+    /// The server's process id (for /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The server's resident set size, in KiB (`VmRSS` in /proc/PID/status; Linux only).
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
+            .expect("reading /proc/PID/status (Linux only)");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("no VmRSS in /proc/PID/status:\n{status}"))
+    }
+
+    /// Waits for the process to end by itself with `code`, then checks every message was
+    /// consumed.
+    fn finish(mut self, code: Option<i32>, when: &str, unreadable: bool) -> Exit {
         let status = wait_with_timeout(&mut self.child, TIMEOUT);
-        assert_eq!(
-            status.code(),
-            Some(0),
-            "leakls exit status after shutdown+exit"
-        );
+        assert_eq!(status.code(), code, "leakls exit status {when}");
         // Everything the server wrote is now readable: drain it up to end of file.
         let deadline = Instant::now() + TIMEOUT;
         while !self.closed {
@@ -343,6 +459,11 @@ impl Server {
             .expect("stderr is collected once")
             .join()
             .expect("the stderr thread does not panic");
+        let unreadable_answers = if unreadable {
+            self.take_unreadable_answers()
+        } else {
+            Vec::new()
+        };
         assert!(
             self.unconsumed.is_empty(),
             "the server sent messages the test never consumed:\n{}",
@@ -356,6 +477,7 @@ impl Server {
             stderr,
             log_messages: std::mem::take(&mut self.log_messages),
             server_requests: std::mem::take(&mut self.server_requests),
+            unreadable_answers,
         }
     }
 
@@ -471,6 +593,15 @@ fn diagnostics_of(params: &Value) -> Vec<Value> {
         .as_array()
         .unwrap_or_else(|| panic!("publishDiagnostics without a diagnostics array: {params}"))
         .clone()
+}
+
+/// The binary under test: `LEAKLS_TEST_SERVER` when set (the soak test runs the release build
+/// from a debug test), else the one cargo built with the tests.
+fn server_binary() -> std::path::PathBuf {
+    match std::env::var_os("LEAKLS_TEST_SERVER") {
+        Some(path) => path.into(),
+        None => env!("CARGO_BIN_EXE_leakls").into(),
+    }
 }
 
 fn wait_with_timeout(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
