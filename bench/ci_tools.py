@@ -109,8 +109,10 @@ def main():
     else:
         if not args.cache_dir:
             sys.exit("--cache-dir is needed for " + args.tool)
+        # An absolute path: the tools run in each module root.
+        staticcheck = shutil.which(os.environ.get("STATICCHECK", "staticcheck")) or "staticcheck"
         argv = ["go", "vet", "./..."] if args.tool == "go-vet" else \
-            [os.environ.get("STATICCHECK", "staticcheck"), "./..."]
+            [os.path.abspath(staticcheck), "./..."]
         result = per_module(argv, corpus["modules"], args.cache_dir, args.cold)
     cache = "cold" if args.cold else "warm"
     result.update(kind="ci", tool=args.tool, run=args.run,
