@@ -54,7 +54,6 @@ class Server:
         self.write_lock = threading.Lock()
         self.progress_lock = threading.Lock()
         self.progress_active = set()  # tokens begun and not yet ended
-        self.progress_seen = 0
         self.next_id = 1
         self.reader = threading.Thread(target=self._read_loop, daemon=True)
         self.reader.start()
@@ -112,7 +111,6 @@ class Server:
         with self.progress_lock:
             if kind == "begin":
                 self.progress_active.add(str(params.get("token")))
-                self.progress_seen += 1
             elif kind == "end":
                 self.progress_active.discard(str(params.get("token")))
 
@@ -219,11 +217,10 @@ class Server:
             except queue.Empty:
                 return
 
-    def settle(self, idle=2.0, timeout=1800.0, min_progress=0):
-        """Waits until no progress is running (and at least `min_progress` has begun) and the
-        server with its children has used under 5% of a core, with no thread waiting for a
-        core (a starved server uses little CPU too), for `idle` seconds. Returns the
-        perf_counter time at which it went quiet."""
+    def settle(self, idle=2.0, timeout=1800.0):
+        """Waits until, for `idle` seconds, no `$/progress` has been running and the server
+        with its children has used under 5% of a core with no thread waiting for one (a
+        starved server uses little CPU too). Returns the perf_counter time it went quiet."""
         deadline = time.perf_counter() + timeout
         step = 0.25
         cpu = self.cpu_seconds()
@@ -234,7 +231,7 @@ class Server:
             now_cpu = self.cpu_seconds()
             used, cpu = now_cpu - cpu, now_cpu
             with self.progress_lock:
-                busy = bool(self.progress_active) or self.progress_seen < min_progress
+                busy = bool(self.progress_active)
             if busy or used > 0.05 * step or self.runnable():
                 quiet_since = now
             elif now - quiet_since >= idle:
