@@ -21,6 +21,15 @@ from edit_latency import percentile
 
 MIB = 1024  # kB per MiB: /proc and time -v count in KiB
 
+# The goals of issue 7, on this machine (2 cores), in the order RESULTS.md lists them.
+P50_GOAL = "edit latency p50 on the largest file < 2 ms"
+P99_GOAL = "edit latency p99 on the largest file < 15 ms"
+RSS_GOAL = "server RSS after indexing the corpus < 400 MB"
+VET_GOAL = "`leakls check` at least 10x faster than cold `go vet ./...`"
+PARSE_GOAL = "`leakls check` within 1.5x of the pure parse"
+STEADY_GOAL = "RSS after the steady-state runs within 10% of before"
+GOALS = [P50_GOAL, P99_GOAL, RSS_GOAL, VET_GOAL, PARSE_GOAL, STEADY_GOAL]
+
 
 def summary(values, fmt="%.2f"):
     """'median (min-max)' of a list, or '-' when empty."""
@@ -74,18 +83,16 @@ class Report:
         self.kind = defaultdict(list)
         for r in raw:
             self.kind[r["kind"]].append(r)
-        self.goals = []  # (goal, measured, met)
+        self.goals = {}  # goal: (measured, met)
         self.out = []
 
     def p(self, text=""):
         self.out.append(text)
 
     def goal(self, name, value, target, fmt, lower_is_better=True):
-        if value is None:
-            self.goals.append((name, "not measured", "-"))
-            return
-        met = value < target if lower_is_better else value >= target
-        self.goals.append((name, fmt % value, "met" if met else "**missed**"))
+        if value is not None:
+            met = value < target if lower_is_better else value >= target
+            self.goals[name] = (fmt % value, "met" if met else "**missed**")
 
     # -- sections --------------------------------------------------------------------------
 
@@ -149,9 +156,9 @@ class Report:
                 self.p("Under 100 edits a run, p99 is the slowest edit of the run.\n")
             leakls = [r for r in group if r["server"] == "leakls"]
             if label == "largest":
-                self.goal("edit latency p50 on the largest file < 2 ms",
+                self.goal(P50_GOAL,
                           median([p50(r) for r in leakls]), 2, "%.2f ms")
-                self.goal("edit latency p99 on the largest file < 15 ms",
+                self.goal(P99_GOAL,
                           median([p99(r) for r in leakls]), 15, "%.2f ms")
 
     def cold_start(self):
@@ -186,7 +193,7 @@ class Report:
             self.p(table(["ratio, pair by pair", "median (min-max)"], rows))
         leakls = [r for r in recs if r["server"] == "leakls"]
         rss = median([r["rss_kb"] / MIB for r in leakls])
-        self.goal("server RSS after indexing the corpus < 400 MB", rss, 400, "%.0f MiB")
+        self.goal(RSS_GOAL, rss, 400, "%.0f MiB")
 
     def ci(self):
         recs = [r for r in self.kind["ci"] if not r.get("unavailable")]
@@ -221,16 +228,18 @@ class Report:
                                  "%.1fx")))
         self.p(table(["ratio, pair by pair", "median (min-max)"], rows))
         vet = ratios(recs, name, "go-vet (cold)", "leakls-check", lambda r: r["wall_s"])
-        self.goal("`leakls check` at least 10x faster than cold `go vet ./...`", median(vet),
+        self.goal(VET_GOAL, median(vet),
                   10, "%.1fx", lower_is_better=False)
 
     def limit(self):
         recs = self.kind["ci"]
         parse = [r for r in recs if r["tool"] == "leakls-parse"]
         self.p("## 4. The limit of our design\n")
-        if not parse or all(r.get("unavailable") for r in parse):
+        if not parse:
+            self.p("Not measured in this run.\n")
+            return
+        if all(r.get("unavailable") for r in parse):
             self.p("`leakls parse` is not in this build: not measured.\n")
-            self.goal("`leakls check` within 1.5x of the pure parse", None, 1.5, "%.2fx")
             return
         parse = [r for r in parse if not r.get("unavailable")]
         over = ratios(recs, lambda r: r["tool"], "leakls-check", "leakls-parse",
@@ -248,7 +257,7 @@ class Report:
             ("server RSS per byte of source after the initial index (cold start)",
              summary([r["rss_kb"] * 1024 / r["corpus_bytes"] for r in server])),
         ]))
-        self.goal("`leakls check` within 1.5x of the pure parse", median(over), 1.5, "%.2fx")
+        self.goal(PARSE_GOAL, median(over), 1.5, "%.2fx")
 
     def steady_state(self):
         recs = self.kind["steady_state"]
@@ -274,7 +283,7 @@ class Report:
         self.p(table(["", "median (min-max)"], rows))
         worst = median([max(r["after_edits_kb"], r["after_files_kb"]) / r["before_kb"]
                         for r in recs])
-        self.goal("RSS after the steady-state runs within 10% of before",
+        self.goal(STEADY_GOAL,
                   None if worst is None else (worst - 1) * 100, 10, "%+.1f%%")
 
     # -- the page --------------------------------------------------------------------------
@@ -306,7 +315,8 @@ class Report:
                    corpus["files"], corpus["bytes"] / 1e6, corpus["lines"],
                    ", ".join("`%s`" % r for r in corpus["roots"])))
         self.p("## Goals\n")
-        self.p(table(["goal (2 cores)", "measured (median)", ""], self.goals))
+        self.p(table(["goal (2 cores)", "measured (median)", ""],
+                     [(g, *self.goals.get(g, ("not measured", "-"))) for g in GOALS]))
         failures = self.kind["failure"]
         if failures:
             self.p("Failed measurements (no result recorded):\n")
