@@ -155,7 +155,10 @@ mod tests {
         assert!(!is_inside(&root.join("sub/loop/sub/a.go"), &roots));
         assert!(!is_inside(&root.join("sub/../../x.go"), &roots));
         assert!(!is_inside(&outside.path().join("secret.go"), &roots));
-        assert!(is_inside(&root_link.join("sub/a.go"), std::slice::from_ref(&root_link)));
+        assert!(is_inside(
+            &root_link.join("sub/a.go"),
+            std::slice::from_ref(&root_link)
+        ));
 
         let found = go_files(&[root_link]).unwrap();
         assert_eq!(found.files.len(), 1, "{:?}", found.files);
