@@ -3,11 +3,12 @@
 
 Starts a server (leakls, gopls, gopls-staticcheck: see lsp_client.SERVERS) with the file's
 module as the workspace, waits until it has loaded the workspace and gone quiet, opens one Go
-file, then makes single-character edits one at a time (insert 'x' at the end of a line comment
-or of an identifier, then delete it again, at varying places in the middle half of the file),
-and measures each round trip until a publishDiagnostics for that file with a version at least
-the edit's arrives. leakls only, optionally: spaces typed and deleted (edits that must reparse)
-and whole-text changes (a parse from scratch). Python 3 standard library only.
+file, then makes single-character edits one at a time (a letter typed at the end of a line
+comment or of an identifier in the middle half of the file, and deleted at the next edit while
+another is typed elsewhere: see Editor.type_and_delete), and measures each round trip until a
+publishDiagnostics for that file with a version at least the edit's arrives. leakls only,
+optionally: spaces typed and deleted (edits that must reparse) and whole-text changes (a parse
+from scratch). Python 3 standard library only.
 
     python3 bench/edit_latency.py [--server leakls] [--file PATH] [--edits 200] [--json OUT]
 
@@ -57,12 +58,26 @@ def middle(lines):
     return range(len(lines) // 4, max(len(lines) * 3 // 4, 1))
 
 
-def spread_over(pool, count):
-    """`count` picks spread over the pool (a stride coprime-ish to its length)."""
-    return [pool[(i * 7919) % len(pool)] for i in range(count)]
+# Each run types another letter and goes through the pool of sites with another stride, so
+# that its versions of the text are new to gopls's cache on disk, which outlives a run. No
+# keyword nor predeclared name ends with these letters: typed after an identifier, they never
+# make one.
+TYPED = "xqzjvybdgm"
+STRIDES = [7919, 7927, 7933, 7937, 7949, 7951, 7963, 7993, 8009, 8011]
 
 
-def edit_sites(lines, count):
+def typed(run):
+    return TYPED[(run - 1) % len(TYPED)]
+
+
+def spread_over(pool, count, run):
+    """`count` picks spread over the pool, with the stride of this run (a prime: coprime to the
+    pool's length unless it divides it)."""
+    stride = STRIDES[(run - 1) % len(STRIDES)]
+    return [pool[(i * stride) % len(pool)] for i in range(count)]
+
+
+def edit_sites(lines, count, run=1):
     """Places to insert a character in the middle half of the file, one per line: the end of
     a line comment on even lines, of the last identifier outside literals on odd ones (either
     when a line has only one). Returns `count` (line, utf16 column) pairs spread over the file,
@@ -83,10 +98,10 @@ def edit_sites(lines, count):
         # A file without either: the middle of the middle line will do.
         n = len(lines) // 2
         return [(n, utf16_len(lines[n]) // 2)] * count
-    return spread_over(pool, count)
+    return spread_over(pool, count, run)
 
 
-def space_sites(lines, count):
+def space_sites(lines, count, run=1):
     """Places to type a space: before the last identifier of a line in the middle half of the
     file (outside literals). A space there is not part of any token, so the server reparses."""
     pool = []
@@ -97,7 +112,7 @@ def space_sites(lines, count):
         m = last_identifier(code)
         if m:
             pool.append((n, utf16_len(code[: m.start()])))
-    return spread_over(pool, count) if pool else []
+    return spread_over(pool, count, run) if pool else []
 
 
 def sites_for(edits):
@@ -164,9 +179,10 @@ def measure(args, path):
         server.settle(timeout=args.load_timeout)
         server.drain()
         editor = Editor(server, path, args.timeout)
-        edits = editor.type_and_delete(edit_sites(lines, sites_for(args.edits)), "x", args.edits)
-        reparse = editor.type_and_delete(space_sites(lines, sites_for(args.reparse_edits)), " ",
-                                         args.reparse_edits)
+        edits = editor.type_and_delete(edit_sites(lines, sites_for(args.edits), args.run),
+                                       typed(args.run), args.edits)
+        reparse = editor.type_and_delete(
+            space_sites(lines, sites_for(args.reparse_edits), args.run), " ", args.reparse_edits)
         full = [t for t in (editor.change([{"text": text}]) for _ in range(args.full))
                 if t is not None]
         code = server.shutdown()

@@ -331,12 +331,14 @@ METHOD = """## Method
 - **Pair by pair.** Each run measures every tool of a comparison one after the other (leakls,
   then gopls, then gopls with staticcheck; leakls check, leakls parse, go vet, staticcheck), and
   ratios are taken within a run before the median over runs, because this machine is noisy.
-- **Edits.** Single characters, one at a time: an `x` typed at the end of a `//` comment or of
-  an identifier (not a keyword) in the middle half of the file, one line per site; each next
-  edit types at the next site and deletes the `x` typed at the one before. So every version of
-  the text is new (gopls caches by content: an insert-then-delete pair would hand it the
+- **Edits.** Single characters, one at a time: a letter typed at the end of a `//` comment or
+  of an identifier (not a keyword) in the middle half of the file, one line per site; each next
+  edit types at the next site and deletes the letter typed at the one before. So every version
+  of the text is new (gopls caches by content: an insert-then-delete pair would hand it the
   original text, already analysed, every second edit) and the file never differs from the
-  original by more than two characters. An `x` after an identifier makes a type error for gopls
+  original by more than two characters. Each run types another letter (`x`, `q`, `z`) at
+  another sequence of sites, and gopls's cache on disk starts empty with each benchmark, so that
+  no run meets the texts of another. A letter after an identifier makes a type error for gopls
   (`undefined: fooX`), which it reports; leakls's findings do not change. The same edits go to
   every server.
 - **What gopls publishes.** gopls re-publishes after every change (golang/go#50267), with the

@@ -53,6 +53,8 @@ log "preparing the corpus"
 python3 bench/corpus.py --work "$work" $([ "$BENCH_SMALL" = 1 ] && echo --small) >"$work/corpus.json"
 python3 bench/environment.py >"$work/environment.json"
 : >"$raw"
+# gopls's cache on disk starts empty, so that no earlier benchmark has seen the texts edited.
+rm -rf "$GOPLSCACHE"
 
 for run in $(seq 1 "$BENCH_RUNS"); do
     if wants edit; then
