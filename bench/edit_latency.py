@@ -58,26 +58,27 @@ def middle(lines):
     return range(len(lines) // 4, max(len(lines) * 3 // 4, 1))
 
 
-# Each run types another letter and goes through the pool of sites with another stride, so
-# that its versions of the text are new to gopls's cache on disk, which outlives a run. No
-# keyword nor predeclared name ends with these letters: typed after an identifier, they never
-# make one.
-TYPED = "xqzjvybdgm"
-STRIDES = [7919, 7927, 7933, 7937, 7949, 7951, 7963, 7993, 8009, 8011]
+# Each run, and each server in a run, types another letter and goes through the pool of sites
+# with another stride: its versions of the text are then new to gopls's cache on disk, which
+# outlives a run and is shared by the gopls configurations. No keyword nor predeclared name ends
+# with these letters, so typed after an identifier they never make one.
+TYPED = "xqzjvybdgmsiu"
+STRIDES = [7919, 7927, 7933, 7937, 7949, 7951, 7963, 7993, 8009, 8011, 8017, 8039, 8053]
 
 
-def typed(run):
-    return TYPED[(run - 1) % len(TYPED)]
+def variant(run, server):
+    """Which letter and stride a (run, server) pair uses: all differ for up to 4 runs."""
+    return ((run - 1) * len(SERVERS) + sorted(SERVERS).index(server)) % len(TYPED)
 
 
-def spread_over(pool, count, run):
-    """`count` picks spread over the pool, with the stride of this run (a prime: coprime to the
-    pool's length unless it divides it)."""
-    stride = STRIDES[(run - 1) % len(STRIDES)]
+def spread_over(pool, count, variant):
+    """`count` picks spread over the pool, with the stride of that variant (a prime: coprime to
+    the pool's length unless it divides it)."""
+    stride = STRIDES[variant]
     return [pool[(i * stride) % len(pool)] for i in range(count)]
 
 
-def edit_sites(lines, count, run=1):
+def edit_sites(lines, count, variant=0):
     """Places to insert a character in the middle half of the file, one per line: the end of
     a line comment on even lines, of the last identifier outside literals on odd ones (either
     when a line has only one). Returns `count` (line, utf16 column) pairs spread over the file,
@@ -98,10 +99,10 @@ def edit_sites(lines, count, run=1):
         # A file without either: the middle of the middle line will do.
         n = len(lines) // 2
         return [(n, utf16_len(lines[n]) // 2)] * count
-    return spread_over(pool, count, run)
+    return spread_over(pool, count, variant)
 
 
-def space_sites(lines, count, run=1):
+def space_sites(lines, count, variant=0):
     """Places to type a space: before the last identifier of a line in the middle half of the
     file (outside literals). A space there is not part of any token, so the server reparses."""
     pool = []
@@ -112,7 +113,7 @@ def space_sites(lines, count, run=1):
         m = last_identifier(code)
         if m:
             pool.append((n, utf16_len(code[: m.start()])))
-    return spread_over(pool, count, run) if pool else []
+    return spread_over(pool, count, variant) if pool else []
 
 
 def sites_for(edits):
@@ -179,10 +180,11 @@ def measure(args, path):
         server.settle(timeout=args.load_timeout)
         server.drain()
         editor = Editor(server, path, args.timeout)
-        edits = editor.type_and_delete(edit_sites(lines, sites_for(args.edits), args.run),
-                                       typed(args.run), args.edits)
-        reparse = editor.type_and_delete(
-            space_sites(lines, sites_for(args.reparse_edits), args.run), " ", args.reparse_edits)
+        v = variant(args.run, args.server)
+        edits = editor.type_and_delete(edit_sites(lines, sites_for(args.edits), v), TYPED[v],
+                                       args.edits)
+        reparse = editor.type_and_delete(space_sites(lines, sites_for(args.reparse_edits), v),
+                                         " ", args.reparse_edits)
         full = [t for t in (editor.change([{"text": text}]) for _ in range(args.full))
                 if t is not None]
         code = server.shutdown()

@@ -336,11 +336,10 @@ METHOD = """## Method
   edit types at the next site and deletes the letter typed at the one before. So every version
   of the text is new (gopls caches by content: an insert-then-delete pair would hand it the
   original text, already analysed, every second edit) and the file never differs from the
-  original by more than two characters. Each run types another letter (`x`, `q`, `z`) at
-  another sequence of sites, and gopls's cache on disk starts empty with each benchmark, so that
-  no run meets the texts of another. A letter after an identifier makes a type error for gopls
-  (`undefined: fooX`), which it reports; leakls's findings do not change. The same edits go to
-  every server.
+  original by more than two characters. Each run, and each server in a run, types another
+  letter at another sequence of sites, and gopls's cache on disk starts empty with each
+  benchmark, so that no run meets the texts of another. A letter after an identifier makes a
+  type error for gopls (`undefined: fooX`), which it reports; leakls's findings do not change.
 - **What gopls publishes.** gopls re-publishes after every change (golang/go#50267), with the
   document version. With its default settings it first publishes the parse and type-check
   diagnostics of the edited package, then, after `diagnosticsDelay` (1 s), those of its
