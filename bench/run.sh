@@ -43,7 +43,7 @@ measure() {
 
 if [ ! -x /usr/bin/time ]; then
     log "installing GNU time (/usr/bin/time -v measures peak RSS)"
-    apt-get install -y -qq time >/dev/null
+    apt-get update -qq && apt-get install -y -qq time >/dev/null
 fi
 log "building leakls"
 cargo build --release --quiet
