@@ -831,7 +831,8 @@ impl<'t> Checker<'_, 't> {
             .filter(|c| !c.is_whitespace())
             .collect();
         self.names(r).iter().any(|n| {
-            func_text.contains(&format!("&{n}[")) || func_text.contains(&format!("&({n})["))
+            takes_address(&func_text, &format!("{n}["))
+                || takes_address(&func_text, &format!("({n})["))
         })
     }
 
@@ -1129,8 +1130,7 @@ impl<'t> Checker<'_, 't> {
                     let vs = named_children(v);
                     if ls.len() == vs.len() {
                         for (id, value) in ls.iter().zip(vs.iter()) {
-                            let value = norm(*value, source);
-                            if names.contains(&value) && id.kind() == "identifier" {
+                            if id.kind() == "identifier" && shares_array(*value, &names, source) {
                                 copies.push(text(*id, source).to_string());
                             }
                         }
@@ -1320,6 +1320,34 @@ impl<'t> Checker<'_, 't> {
     }
 }
 
+/// `value` is one of `names` or a slice of it (`subs := x[i:]`): it shares the backing array,
+/// so clearing the dropped slots would clear what it still reads.
+fn shares_array(value: Node, names: &[String], source: &str) -> bool {
+    // A loop: hostile input nests `x[a:][b:]...` deeper than the stack.
+    let mut value = unparen(value);
+    loop {
+        if names.contains(&norm(value, source)) {
+            return true;
+        }
+        match value.kind() {
+            "slice_expression" => match value.child_by_field_name("operand") {
+                Some(operand) => value = unparen(operand),
+                None => return false,
+            },
+            _ => return false,
+        }
+    }
+}
+
+/// `&` right before `operand` somewhere in `text` (white space removed): an address taken. The
+/// `&` of `a&&x[0]` is the operator: in a run of `&`s an odd count ends with an address-of.
+fn takes_address(text: &str, operand: &str) -> bool {
+    text.match_indices(operand).any(|(at, _)| {
+        let ampersands = text[..at].bytes().rev().take_while(|&b| b == b'&').count();
+        ampersands % 2 == 1
+    })
+}
+
 /// `x`, `x[...]` or `x[a:b]` where `x` is one of `names`.
 fn is_slice_of(node: Node, names: &[String], source: &str) -> bool {
     let mut node = unparen(node);
@@ -1413,5 +1441,18 @@ fn display_type(ty: &TypeExpr, package: &str, here: &str) -> String {
         TypeExpr::Interface => "interface value".to_string(),
         TypeExpr::Struct(_) => "struct".to_string(),
         TypeExpr::Unknown => "element".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::takes_address;
+
+    #[test]
+    fn an_address_is_an_odd_run_of_ampersands() {
+        assert!(takes_address("p:=&x[0]", "x["));
+        assert!(takes_address("ok&&&x[0]!=nil", "x["));
+        assert!(!takes_address("len(x)>0&&x[0].done", "x["));
+        assert!(!takes_address("y:=x[0]", "x["));
     }
 }

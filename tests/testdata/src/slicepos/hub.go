@@ -44,3 +44,18 @@ func (h *Hub) popInner() {
 func (h *Hub) String() string {
 	return fmt.Sprint(len(h.conns))
 }
+
+// The `&&` of the loop condition takes no address: the popped slots are still dropped.
+func (h *Hub) pruneDetached() {
+	for len(h.conns) > 0 && h.conns[0].peer == nil {
+		h.conns = h.conns[1:] // want `slice-retains: re-slicing .h\.conns. from the front leaves the dropped \*Conn`
+	}
+}
+
+// The dropped tail is still read after the truncation: clearing it first would change what
+// popTail returns, so the finding comes without a fix.
+func (h *Hub) popTail(n int) []*Conn {
+	tail := h.conns[n:]
+	h.conns = h.conns[:n] // want `slice-retains: truncating .h\.conns. leaves the dropped \*Conn elements`
+	return tail
+}
