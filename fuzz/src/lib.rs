@@ -145,13 +145,16 @@ fn sanitize_path(name: &str) -> String {
     rel
 }
 
-/// A folder holding `go.mod` for `leakls.test/m`, made once per process.
+/// A folder holding `go.mod` for `leakls.test/m`, the same for every process: the file is
+/// written under another name and renamed, so a process never reads it half written.
 fn module_root() -> &'static Path {
     static ROOT: OnceLock<PathBuf> = OnceLock::new();
     ROOT.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("leakls-fuzz-{}", std::process::id()));
+        let dir = std::env::temp_dir().join("leakls-fuzz-module");
         std::fs::create_dir_all(&dir).expect("create the fuzz module folder");
-        std::fs::write(dir.join("go.mod"), "module leakls.test/m\n").expect("write go.mod");
+        let partial = dir.join(format!("go.mod.{}", std::process::id()));
+        std::fs::write(&partial, "module leakls.test/m\n").expect("write go.mod");
+        std::fs::rename(&partial, dir.join("go.mod")).expect("rename go.mod");
         dir
     })
 }
