@@ -618,3 +618,29 @@ fn exit_status_is_2_for_bad_usage() {
         );
     }
 }
+
+/// A file over the size limit inside a folder is left out, and stderr says so; the rest of the
+/// folder is still checked.
+#[test]
+fn oversized_files_in_a_folder_are_named_as_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("go.mod"), "module m\n\ngo 1.22\n").unwrap();
+    fs::write(
+        dir.path().join("small.go"),
+        "package m\n\nimport \"time\"\n\nfunc F(d time.Duration) {\n\tt := time.NewTicker(d)\n\t<-t.C\n}\n",
+    )
+    .unwrap();
+    let mut big = String::from("package m\n");
+    while big.len() <= 17 << 20 {
+        big.push_str("// padding padding padding padding padding padding padding padding\n");
+    }
+    fs::write(dir.path().join("big.go"), big).unwrap();
+    let out = leakls(dir.path(), &["check", "."]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("big.go: skipped: larger than 16 MiB"),
+        "stderr: {err}"
+    );
+    assert_eq!(out.status.code(), Some(1), "stderr: {err}");
+    assert!(stdout(&out).contains("small.go:6:7: unstopped-ticker"));
+}
