@@ -125,6 +125,9 @@ pub struct FileSummary {
     /// The local name of `time`, if imported.
     pub time: syntax::TimeImport,
     pub decls: Vec<DeclEntry>,
+    /// Summarised from a tree with syntax errors: error recovery may have read even untouched
+    /// declarations differently, so the next update re-summarises them all.
+    pub had_errors: bool,
 }
 
 /// One top-level declaration: where it is now, and what it contributes.
@@ -154,7 +157,7 @@ impl FileSummary {
         let (package, imports) = header(root, source);
         let time = syntax::TimeImport::find(root, source);
         let reusable: Vec<DeclEntry> = match old {
-            Some(old) if old.package == package && old.imports == imports => {
+            Some(old) if !old.had_errors && old.package == package && old.imports == imports => {
                 shift_untouched(&old.decls, edits)
             }
             _ => Vec::new(),
@@ -197,6 +200,7 @@ impl FileSummary {
             imports,
             time,
             decls,
+            had_errors: root.has_error(),
         }
     }
 
@@ -1099,6 +1103,37 @@ func Param(s *S, x int) {
                 None
             ]
         );
+    }
+
+    /// Error recovery can read an untouched declaration differently (`f(x)`: call or
+    /// conversion), so nothing summarised from a broken tree is kept once it is edited.
+    #[test]
+    fn update_after_syntax_errors_walks_everything_again() {
+        let src = "package p\n\nvar a = map[int]int{}\n\nfunc f() { a[1] = 2 }\n\nfunc g() { ( }\n";
+        let mut tree = crate::analysis::parse(src);
+        let old = FileSummary::new(src, &tree);
+        assert!(old.had_errors);
+        // Remove the stray "(" in g.
+        let at = src.find("( }").unwrap();
+        let new_src = format!("{}{}", &src[..at], &src[at + 2..]);
+        let edit = tree_sitter::InputEdit {
+            start_byte: at,
+            old_end_byte: at + 2,
+            new_end_byte: at,
+            start_position: tree_sitter::Point::new(6, 11),
+            old_end_position: tree_sitter::Point::new(6, 13),
+            new_end_position: tree_sitter::Point::new(6, 11),
+        };
+        tree.edit(&edit);
+        let new_tree = crate::analysis::new_parser()
+            .parse(&new_src, Some(&tree))
+            .unwrap();
+        let updated = FileSummary::update(Some(&old), &new_src, &new_tree, &[edit]);
+        assert!(!updated.had_errors);
+        assert_eq!(updated, FileSummary::new(&new_src, &new_tree));
+        for (new, old) in updated.decls.iter().zip(&old.decls) {
+            assert!(!Arc::ptr_eq(&new.summary, &old.summary));
+        }
     }
 
     #[test]
