@@ -126,7 +126,9 @@ pub struct FileSummary {
     pub time: syntax::TimeImport,
     pub decls: Vec<DeclEntry>,
     /// Summarised from a tree with syntax errors: error recovery may have read even untouched
-    /// declarations differently, so the next update re-summarises them all.
+    /// declarations differently, so the update that makes the tree clean re-summarises them all.
+    /// (Re-summarising on every keystroke while the file is broken, as it is mid-typing, would
+    /// put the whole file on the per-edit path.)
     pub had_errors: bool,
 }
 
@@ -154,10 +156,15 @@ impl FileSummary {
         edits: &[tree_sitter::InputEdit],
     ) -> FileSummary {
         let root = tree.root_node();
+        let had_errors = root.has_error();
         let (package, imports) = header(root, source);
         let time = syntax::TimeImport::find(root, source);
         let reusable: Vec<DeclEntry> = match old {
-            Some(old) if !old.had_errors && old.package == package && old.imports == imports => {
+            Some(old)
+                if (!old.had_errors || had_errors)
+                    && old.package == package
+                    && old.imports == imports =>
+            {
                 shift_untouched(&old.decls, edits)
             }
             _ => Vec::new(),
@@ -200,7 +207,7 @@ impl FileSummary {
             imports,
             time,
             decls,
-            had_errors: root.has_error(),
+            had_errors,
         }
     }
 
@@ -1057,6 +1064,35 @@ func (s *S) Close() { s.u.Stop() }
         assert_eq!(methods, ["Start", "Close"]);
     }
 
+    /// While the file stays broken (mid-typing), untouched declarations are still shared: the
+    /// whole file is re-walked once, when it is clean again.
+    #[test]
+    fn update_while_broken_keeps_untouched_declarations() {
+        let src = "package p\n\nvar a = map[int]int{}\n\nfunc f() { a[1] = 2 }\n\nfunc g() { ( }\n";
+        let mut tree = crate::analysis::parse(src);
+        let old = FileSummary::new(src, &tree);
+        let at = src.find("a[1]").unwrap();
+        let new_src = format!("{}x := 0; _ = x; {}", &src[..at], &src[at..]);
+        let edit = tree_sitter::InputEdit {
+            start_byte: at,
+            old_end_byte: at,
+            new_end_byte: at + 15,
+            start_position: tree_sitter::Point::new(4, 11),
+            old_end_position: tree_sitter::Point::new(4, 11),
+            new_end_position: tree_sitter::Point::new(4, 26),
+        };
+        tree.edit(&edit);
+        let new_tree = crate::analysis::new_parser()
+            .parse(&new_src, Some(&tree))
+            .unwrap();
+        let updated = FileSummary::update(Some(&old), &new_src, &new_tree, &[edit]);
+        assert!(updated.had_errors);
+        assert!(Arc::ptr_eq(
+            &updated.decls[0].summary,
+            &old.decls[0].summary
+        ));
+    }
+
     #[test]
     fn ticker_field_owner_from_a_local_declaration() {
         let src = r#"package p
@@ -1106,7 +1142,7 @@ func Param(s *S, x int) {
     }
 
     /// Error recovery can read an untouched declaration differently (`f(x)`: call or
-    /// conversion), so nothing summarised from a broken tree is kept once it is edited.
+    /// conversion), so nothing summarised from a broken tree is kept once the tree is clean.
     #[test]
     fn update_after_syntax_errors_walks_everything_again() {
         let src = "package p\n\nvar a = map[int]int{}\n\nfunc f() { a[1] = 2 }\n\nfunc g() { ( }\n";
