@@ -35,8 +35,10 @@ struct FirstPass {
     source: Option<String>,
     findings: Vec<Finding>,
     ctx: FileContext,
-    /// Some tree-based finding needs the whole index: parse again once it is complete.
-    needs_index: bool,
+    /// Declarations whose findings wait for the whole index, and the tree, kept to judge them
+    /// once the index is complete. Such files are about a tenth of GOROOT's bytes; keeping their
+    /// trees costs less memory than parsing them twice costs time.
+    pending: Option<(tree_sitter::Tree, Vec<std::ops::Range<usize>>)>,
 }
 
 /// Analyses `files` under the default settings (no configuration).
@@ -61,8 +63,8 @@ pub fn analyze_files_configured(
     });
     // The rest of each file's work needs the complete index: on every core as well.
     let passes: Vec<(&PathBuf, Result<FirstPass, String>)> = files.iter().zip(first).collect();
-    let finished = parallel_map(&passes, |(path, pass), parser| match pass {
-        Ok(pass) => finish_file(path, pass, &index, parser),
+    let finished = parallel_map(&passes, |(path, pass), _| match pass {
+        Ok(pass) => finish_file(path, pass, &index),
         Err(e) => Err(e.clone()),
     });
     let mut reports = Vec::new();
@@ -81,22 +83,16 @@ pub fn analyze_files_configured(
     }
 }
 
-/// A file's findings once the index is complete: the second pass if its tree checks asked for
-/// one, the checks that read the module, and what its ignore comments silence. `None` for an
+/// A file's findings once the index is complete: the tree checks again if they asked for it, the checks that read the module, and what its ignore comments silence. `None` for an
 /// excluded file.
-fn finish_file(
-    path: &Path,
-    pass: &FirstPass,
-    index: &Index,
-    parser: &mut tree_sitter::Parser,
-) -> Result<Option<FileReport>, String> {
+fn finish_file(path: &Path, pass: &FirstPass, index: &Index) -> Result<Option<FileReport>, String> {
     if pass.excluded {
         return Ok(None);
     }
-    let mut findings = match (&pass.source, pass.needs_index) {
-        (Some(source), true) => second_pass(path, source, &pass.ctx, index, parser),
-        _ => pass.findings.clone(),
-    };
+    let mut findings = pass.findings.clone();
+    if let (Some(source), Some((tree, pending))) = (&pass.source, &pass.pending) {
+        judge_pending(path, source, tree, pending, &pass.ctx, index, &mut findings);
+    }
     if let Some(file) = index.get(path) {
         findings.extend(analysis::module_findings(&file, &pass.ctx, index));
     }
@@ -152,7 +148,7 @@ fn first_pass(
             source: None,
             findings: Vec::new(),
             ctx,
-            needs_index: false,
+            pending: None,
         });
     };
     let ctx = ctx.with_settings(settings);
@@ -166,36 +162,36 @@ fn first_pass(
         needs_index,
     } = analysis::checks::run_all(&source, &tree, &ctx, view);
     // Suppression comments are judged even in a file with no findings (they may be stale).
-    let keep_source = !findings.is_empty() || needs_index || suppress::may_have_directives(&source);
+    let keep_source =
+        !findings.is_empty() || !needs_index.is_empty() || suppress::may_have_directives(&source);
     Ok(FirstPass {
         excluded: false,
         source: keep_source.then_some(source),
         findings,
         ctx,
-        needs_index,
+        pending: (!needs_index.is_empty()).then_some((tree, needs_index)),
     })
 }
 
-/// The second pass over a file whose tree checks needed the complete index.
-fn second_pass(
+/// The declarations of a file whose tree checks needed the complete index, judged with it.
+fn judge_pending(
     path: &Path,
     source: &str,
+    tree: &tree_sitter::Tree,
+    pending: &[std::ops::Range<usize>],
     ctx: &FileContext,
     index: &Index,
-    parser: &mut tree_sitter::Parser,
-) -> Vec<Finding> {
-    let Some(tree) = parser.parse(source, None) else {
-        return Vec::new();
-    };
+    findings: &mut Vec<Finding>,
+) {
     let Some(file) = index.get(path) else {
-        return Vec::new();
+        return;
     };
     let view = ModuleView {
         package_path: &file.package_path,
         index,
         complete: true,
     };
-    analysis::checks::run_all(source, &tree, ctx, view).findings
+    analysis::checks::judge_pending(source, tree, ctx, view, pending, findings);
 }
 
 /// Runs `work` over `items` on every core, each thread with its own parser; results in order.

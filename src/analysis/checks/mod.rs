@@ -18,13 +18,14 @@ pub mod ticker_field;
 pub mod time_tick;
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use tree_sitter::{Node, Tree};
 
 use super::module::{EmptyIndex, ModuleIndex};
 use super::syntax::{self, TimeImport};
-use super::{FileContext, Finding, Severity};
+use super::{Code, FileContext, Finding, Severity};
 
 /// The `time` functions the checks care about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,11 +100,12 @@ impl ModuleView<'_> {
     }
 }
 
-/// Findings from a file's tree; `needs_index` when some could not be judged yet.
+/// Findings from a file's tree, and the top-level declarations (byte ranges, in source order)
+/// whose `slice-retains` candidates could not be judged until the index is complete.
 #[derive(Debug, Default)]
 pub struct TreeFindings {
     pub findings: Vec<Finding>,
-    pub needs_index: bool,
+    pub needs_index: Vec<Range<usize>>,
 }
 
 /// A check of the calls of `time` functions in one declaration.
@@ -266,7 +268,9 @@ pub fn run_all_reporting(
         });
         if let Some((found, needs_index)) = found {
             out.findings.extend(found);
-            out.needs_index |= needs_index;
+            if needs_index {
+                out.needs_index.push(decl.byte_range());
+            }
         }
     }
     skipped.extend(too_deep.into_iter().map(|line| Skipped {
@@ -278,6 +282,37 @@ pub fn run_all_reporting(
         panicked: false,
     }));
     out
+}
+
+/// Judges again, now that `module` is complete, the declarations a first run over the same tree
+/// left pending ([`TreeFindings::needs_index`]): their `slice-retains` findings in `findings`
+/// are replaced, and everything else stands. Only those declarations are walked again.
+pub fn judge_pending(
+    source: &str,
+    tree: &Tree,
+    file: &FileContext,
+    module: ModuleView,
+    pending: &[Range<usize>],
+    findings: &mut Vec<Finding>,
+) {
+    let is_pending = |at: usize| pending.iter().any(|r| r.contains(&at));
+    findings.retain(|f| f.code != Code::SliceRetains || !is_pending(f.range.start));
+    let mut skipped = Vec::new();
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    for decl in root.named_children(&mut cursor) {
+        if !pending.contains(&decl.byte_range()) {
+            continue;
+        }
+        let line = Some(decl.start_position().row + 1);
+        let found = contain("slice-retains", line, &mut skipped, || {
+            let mut found = Vec::new();
+            slice::check(decl, source, file, module, &mut found);
+            found
+        });
+        findings.extend(found.unwrap_or_default());
+    }
+    log_skipped(&skipped, file.path.as_deref());
 }
 
 /// False for a declaration nested too deep to check, whose line is then noted (once).
@@ -341,6 +376,54 @@ fn collect_time_calls<'t>(
 mod tests {
     use super::*;
     use crate::analysis::go_version::GoMod;
+
+    /// A declaration left pending by the first run is judged again whole: what the first run
+    /// already found there is replaced, not repeated, and other declarations keep theirs.
+    #[test]
+    fn pending_declarations_are_judged_again_once() {
+        let src = "package p\n\nimport \"example.com/other\"\n\ntype Conn struct{ next *Conn }\n\n\
+                   type Hub struct {\n\tconns []*Conn\n\tjobs  []*other.Job\n}\n\n\
+                   func (h *Hub) Drop() {\n\th.conns = h.conns[1:]\n\th.jobs = h.jobs[1:]\n}\n\n\
+                   func (h *Hub) Pop() {\n\th.conns = h.conns[1:]\n}\n";
+        let tree = crate::analysis::parse(src);
+        let ctx = FileContext::default();
+        let index = crate::workspace::index::Index::default();
+        let path = std::path::Path::new("/m/p/hub.go");
+        index.update(
+            path,
+            std::sync::Arc::new(crate::analysis::summary::FileSummary::new(src, &tree)),
+        );
+        let file = index.get(path).expect("indexed");
+        let view = |complete| ModuleView {
+            package_path: &file.package_path,
+            index: &index,
+            complete,
+        };
+        let first = run_all(src, &tree, &ctx, view(false));
+        let lines = |findings: &[Finding]| -> Vec<usize> {
+            let mut lines: Vec<usize> = findings
+                .iter()
+                .map(|f| src[..f.range.start].matches('\n').count() + 1)
+                .collect();
+            lines.sort_unstable();
+            lines
+        };
+        // `*other.Job` is from a package not indexed yet: Drop waits, its `conns` finding stands.
+        assert_eq!(lines(&first.findings), [13, 18]);
+        assert_eq!(first.needs_index.len(), 1);
+        assert!(src[first.needs_index[0].clone()].starts_with("func (h *Hub) Drop"));
+        let mut findings = first.findings;
+        judge_pending(
+            src,
+            &tree,
+            &ctx,
+            view(true),
+            &first.needs_index,
+            &mut findings,
+        );
+        // Complete now, and `other` is outside the module: not judged, and nothing twice.
+        assert_eq!(lines(&findings), [13, 18]);
+    }
 
     /// The fixtures check messages; severity is checked here: Warning while unstopped timers
     /// live forever, Information once the runtime collects them.
