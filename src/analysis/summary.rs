@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use tree_sitter::{Node, Tree};
 
-use super::syntax::{self, text};
+use super::syntax::{self, text, Fields};
 use super::types::TypeExpr;
 
 /// Pointer levels an initializer such as `& &T{}` may spell before its type counts as unknown.
@@ -281,11 +281,11 @@ fn header(root: Node, source: &str) -> (Option<String>, Vec<(String, String)>) {
                 if n.kind() != "import_spec" {
                     return true;
                 }
-                let Some(path) = n.child_by_field_name("path") else {
+                let Some(path) = n.field("path") else {
                     return false;
                 };
                 let path = text(path, source).trim_matches(|c| c == '"' || c == '`');
-                let local = match n.child_by_field_name("name") {
+                let local = match n.field("name") {
                     Some(alias) if alias.kind() == "package_identifier" => {
                         text(alias, source).to_string()
                     }
@@ -320,10 +320,7 @@ impl SummaryContext<'_> {
             "type_declaration" => {
                 let mut cursor = decl.walk();
                 for spec in decl.named_children(&mut cursor) {
-                    let (Some(name), Some(ty)) = (
-                        spec.child_by_field_name("name"),
-                        spec.child_by_field_name("type"),
-                    ) else {
+                    let (Some(name), Some(ty)) = (spec.field("name"), spec.field("type")) else {
                         continue;
                     };
                     out.types.push((
@@ -347,7 +344,7 @@ impl SummaryContext<'_> {
             }
             "function_declaration" | "method_declaration" => {
                 let name = decl
-                    .child_by_field_name("name")
+                    .field("name")
                     .map(|n| text(n, self.source))
                     .unwrap_or("");
                 if decl.kind() == "method_declaration" {
@@ -364,10 +361,10 @@ impl SummaryContext<'_> {
 
     fn global_specs(&self, spec: Node, base: usize, out: &mut DeclSummary) {
         let declared = spec
-            .child_by_field_name("type")
+            .field("type")
             .map(|t| TypeExpr::from_node(t, self.source, self.imports));
         let values: Vec<Node> = spec
-            .child_by_field_name("value")
+            .field("value")
             .map(|v| v.named_children(&mut v.walk()).collect())
             .unwrap_or_default();
         let mut cursor = spec.walk();
@@ -390,20 +387,13 @@ impl SummaryContext<'_> {
     fn infer(&self, value: Node) -> TypeExpr {
         let from = |n: Node| TypeExpr::from_node(n, self.source, self.imports);
         match value.kind() {
-            "composite_literal" => value
-                .child_by_field_name("type")
-                .map(from)
-                .unwrap_or(TypeExpr::Unknown),
+            "composite_literal" => value.field("type").map(from).unwrap_or(TypeExpr::Unknown),
             "unary_expression" if value.child(0).is_some_and(|op| op.kind() == "&") => {
                 self.infer_address_of(value)
             }
             "call_expression" => {
-                let callee = value
-                    .child_by_field_name("function")
-                    .map(|f| text(f, self.source));
-                let first = value
-                    .child_by_field_name("arguments")
-                    .and_then(|a| a.named_child(0));
+                let callee = value.field("function").map(|f| text(f, self.source));
+                let first = value.field("arguments").and_then(|a| a.named_child(0));
                 match (callee, first) {
                     (Some("make"), Some(t)) => from(t),
                     (Some("new"), Some(t)) => TypeExpr::Pointer(Box::new(from(t))),
@@ -421,7 +411,7 @@ impl SummaryContext<'_> {
         while value.kind() == "unary_expression"
             && value.child(0).is_some_and(|op| op.kind() == "&")
         {
-            let Some(operand) = value.child_by_field_name("operand") else {
+            let Some(operand) = value.field("operand") else {
                 return TypeExpr::Unknown;
             };
             levels += 1;
@@ -434,15 +424,15 @@ impl SummaryContext<'_> {
     }
 
     fn method(&self, decl: Node, name: &str, base: usize) -> Option<Method> {
-        let receiver = decl.child_by_field_name("receiver")?;
+        let receiver = decl.field("receiver")?;
         let param = receiver.named_child(0)?;
-        let ty = param.child_by_field_name("type")?;
+        let ty = param.field("type")?;
         let receiver_type = TypeExpr::from_node(ty, self.source, self.imports).base_name()?;
         let receiver_name = param
-            .child_by_field_name("name")
+            .field("name")
             .map(|n| text(n, self.source).to_string())
             .filter(|n| n != "_");
-        let body = decl.child_by_field_name("body")?.byte_range();
+        let body = decl.field("body")?.byte_range();
         let inside = self.source[body.clone()]
             .trim_start_matches('{')
             .trim_end_matches('}');
@@ -488,11 +478,17 @@ impl SummaryContext<'_> {
             unresolved_owners: Vec::new(),
         };
         let first_use = out.uses.len();
+        static VISITED: std::sync::LazyLock<syntax::KindSet> =
+            std::sync::LazyLock::new(|| syntax::KindSet::new(CodeWalker::KINDS));
+        static OPAQUE: std::sync::LazyLock<syntax::KindSet> =
+            std::sync::LazyLock::new(|| syntax::KindSet::new(CodeWalker::OPAQUE));
         syntax::walk_with_ancestors(decl, |n, ancestors| {
-            let kind = n.kind();
-            walker.declare(n, kind);
-            walker.visit(n, kind, ancestors, out);
-            true
+            if VISITED.contains(n) {
+                let kind = n.kind();
+                walker.declare(n, kind);
+                walker.visit(n, kind, ancestors, out);
+            }
+            !OPAQUE.contains(n)
         });
         let CodeWalker {
             locals,
@@ -544,10 +540,10 @@ impl SummaryContext<'_> {
             match n.kind() {
                 "parameter_declaration" | "var_spec" => {
                     let declared = n
-                        .child_by_field_name("type")
+                        .field("type")
                         .map(|t| TypeExpr::from_node(t, self.source, self.imports));
                     let values: Vec<Node> = n
-                        .child_by_field_name("value")
+                        .field("value")
                         .map(|v| v.named_children(&mut v.walk()).collect())
                         .unwrap_or_default();
                     let mut c = n.walk();
@@ -559,10 +555,7 @@ impl SummaryContext<'_> {
                     }
                 }
                 "short_var_declaration" => {
-                    let (Some(left), Some(right)) = (
-                        n.child_by_field_name("left"),
-                        n.child_by_field_name("right"),
-                    ) else {
+                    let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
                         return true;
                     };
                     let names: Vec<Node> = left.named_children(&mut left.walk()).collect();
@@ -577,7 +570,7 @@ impl SummaryContext<'_> {
                 "range_clause" | "receive_statement"
                     if n.children(&mut n.walk()).any(|c| c.kind() == ":=") =>
                 {
-                    if let Some(left) = n.child_by_field_name("left") {
+                    if let Some(left) = n.field("left") {
                         for name in left.named_children(&mut left.walk()) {
                             add(name, None);
                         }
@@ -650,8 +643,8 @@ impl CodeWalker<'_> {
                 })
             }
             "selector_expression" => {
-                let operand = n.child_by_field_name("operand")?;
-                let field = n.child_by_field_name("field")?;
+                let operand = n.field("operand")?;
+                let field = n.field("field")?;
                 let local = text(operand, self.source());
                 (operand.kind() == "identifier" && self.ctx.imports.iter().any(|(l, _)| l == local))
                     .then(|| NameRef {
@@ -664,6 +657,46 @@ impl CodeWalker<'_> {
     }
 
     /// Notes the names `n` declares.
+    /// Every kind [`Self::declare`] or [`Self::visit`] looks at: the walk skips the others.
+    const KINDS: &'static [&'static str] = &[
+        "parameter_declaration",
+        "variadic_parameter_declaration",
+        "var_spec",
+        "const_spec",
+        "short_var_declaration",
+        "range_clause",
+        "receive_statement",
+        "assignment_statement",
+        "inc_statement",
+        "dec_statement",
+        "call_expression",
+        "unary_expression",
+        "return_statement",
+        "send_statement",
+        "keyed_element",
+        "literal_element",
+        "selector_expression",
+        "composite_literal",
+    ];
+
+    /// Kinds whose insides hold nothing the walk records: types (a name in a type is not a use
+    /// of a variable) and string literals. The walk does not descend into them.
+    const OPAQUE: &'static [&'static str] = &[
+        "struct_type",
+        "interface_type",
+        "function_type",
+        "pointer_type",
+        "slice_type",
+        "array_type",
+        "map_type",
+        "channel_type",
+        "qualified_type",
+        "generic_type",
+        "type_parameter_list",
+        "interpreted_string_literal",
+        "raw_string_literal",
+    ];
+
     fn declare(&mut self, n: Node, kind: &str) {
         let source = self.ctx.source;
         match kind {
@@ -680,7 +713,7 @@ impl CodeWalker<'_> {
                 let declares = kind == "short_var_declaration"
                     || n.children(&mut n.walk()).any(|c| c.kind() == ":=");
                 if declares {
-                    if let Some(left) = n.child_by_field_name("left") {
+                    if let Some(left) = n.field("left") {
                         let mut c = left.walk();
                         for id in left.named_children(&mut c) {
                             self.locals.insert(text(id, source));
@@ -698,20 +731,14 @@ impl CodeWalker<'_> {
             "assignment_statement" => self.assignment(n, out),
             "inc_statement" | "dec_statement" => {
                 if let Some(index) = n.named_child(0).filter(|c| c.kind() == "index_expression") {
-                    if let Some(t) = index
-                        .child_by_field_name("operand")
-                        .and_then(|o| self.global_ref(o))
-                    {
+                    if let Some(t) = index.field("operand").and_then(|o| self.global_ref(o)) {
                         self.record(out, t, UseKind::IndexSet, n);
                     }
                 }
             }
             "call_expression" => self.call(n, out),
             "unary_expression" if n.child(0).is_some_and(|op| op.kind() == "&") => {
-                if let Some(t) = n
-                    .child_by_field_name("operand")
-                    .and_then(|o| self.global_ref(o))
-                {
+                if let Some(t) = n.field("operand").and_then(|o| self.global_ref(o)) {
                     self.record(out, t, UseKind::Escape, n);
                 }
             }
@@ -730,14 +757,14 @@ impl CodeWalker<'_> {
     fn escapes_in(&self, n: Node, out: &mut DeclSummary) {
         let values: Vec<Node> = match n.kind() {
             "short_var_declaration" => n
-                .child_by_field_name("right")
+                .field("right")
                 .map(|r| r.named_children(&mut r.walk()).collect())
                 .unwrap_or_default(),
             "return_statement" => n
                 .named_child(0)
                 .map(|l| l.named_children(&mut l.walk()).collect())
                 .unwrap_or_default(),
-            "send_statement" => n.child_by_field_name("value").into_iter().collect(),
+            "send_statement" => n.field("value").into_iter().collect(),
             _ => n.named_children(&mut n.walk()).collect(),
         };
         for v in values {
@@ -748,14 +775,11 @@ impl CodeWalker<'_> {
     }
 
     fn assignment(&mut self, n: Node, out: &mut DeclSummary) {
-        let (Some(left), Some(right)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
             return;
         };
         let plain = n
-            .child_by_field_name("operator")
+            .field("operator")
             .is_some_and(|op| text(op, self.source()) == "=");
         let lhs: Vec<Node> = left.named_children(&mut left.walk()).collect();
         let rhs: Vec<Node> = right.named_children(&mut right.walk()).collect();
@@ -771,20 +795,17 @@ impl CodeWalker<'_> {
                 };
                 self.record(out, t, kind, n);
             } else if target.kind() == "index_expression" {
-                if let Some(t) = target
-                    .child_by_field_name("operand")
-                    .and_then(|o| self.global_ref(o))
-                {
+                if let Some(t) = target.field("operand").and_then(|o| self.global_ref(o)) {
                     self.record(out, t, UseKind::IndexSet, n);
                 }
             } else if target.kind() == "selector_expression" {
                 if let Some(v) = value.filter(|v| self.is_new_ticker(*v)) {
                     let field = target
-                        .child_by_field_name("field")
+                        .field("field")
                         .map(|f| text(f, self.source()).to_string())
                         .unwrap_or_default();
                     let owner = target
-                        .child_by_field_name("operand")
+                        .field("operand")
                         .and_then(|o| self.owner_type(o, out.ticker_fields.len()));
                     out.ticker_fields.push(TickerField {
                         owner,
@@ -807,10 +828,10 @@ impl CodeWalker<'_> {
     fn is_append_to(&self, value: Node, target: Node) -> bool {
         value.kind() == "call_expression"
             && value
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| text(f, self.source()) == "append")
             && value
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .and_then(|a| a.named_child(0))
                 .is_some_and(|first| text(first, self.source()) == text(target, self.source()))
     }
@@ -837,11 +858,11 @@ impl CodeWalker<'_> {
     }
 
     fn call(&self, n: Node, out: &mut DeclSummary) {
-        let Some(callee) = n.child_by_field_name("function") else {
+        let Some(callee) = n.field("function") else {
             return;
         };
         let args: Vec<Node> = n
-            .child_by_field_name("arguments")
+            .field("arguments")
             .map(|a| a.named_children(&mut a.walk()).collect())
             .unwrap_or_default();
         let callee_text = text(callee, self.source());
@@ -856,13 +877,10 @@ impl CodeWalker<'_> {
         }
         if callee.kind() == "selector_expression" {
             let method = callee
-                .child_by_field_name("field")
+                .field("field")
                 .map(|f| text(f, self.source()))
                 .unwrap_or("");
-            if let Some(t) = callee
-                .child_by_field_name("operand")
-                .and_then(|o| self.global_ref(o))
-            {
+            if let Some(t) = callee.field("operand").and_then(|o| self.global_ref(o)) {
                 let kind = match method {
                     "Store" | "LoadOrStore" => Some(UseKind::Store),
                     "Delete" | "LoadAndDelete" | "Swap" | "CompareAndDelete" | "CompareAndSwap"
@@ -885,14 +903,14 @@ impl CodeWalker<'_> {
 
     /// `x.f.Stop` stops field f; `x.f` handed over whole lets someone else stop it.
     fn field_use(&self, n: Node, ancestors: &[Node], out: &mut DeclSummary) {
-        let Some(operand) = n.child_by_field_name("operand") else {
+        let Some(operand) = n.field("operand") else {
             return;
         };
         if operand.kind() == "selector_expression"
-            && n.child_by_field_name("field")
+            && n.field("field")
                 .is_some_and(|f| text(f, self.source()) == "Stop")
         {
-            if let Some(field) = operand.child_by_field_name("field") {
+            if let Some(field) = operand.field("field") {
                 out.stopped_fields
                     .push(text(field, self.source()).to_string());
             }
@@ -908,14 +926,14 @@ impl CodeWalker<'_> {
                 !(parent.kind() == "expression_list"
                     && above
                         .last()
-                        .is_some_and(|gp| gp.child_by_field_name("left") == Some(parent)))
+                        .is_some_and(|gp| gp.field("left") == Some(parent)))
             }
             "send_statement" | "return_statement" => true,
             "unary_expression" => parent.child(0).is_some_and(|op| op.kind() == "&"),
             _ => false,
         };
         if handed_over {
-            if let Some(field) = n.child_by_field_name("field") {
+            if let Some(field) = n.field("field") {
                 out.escaped_fields
                     .push(text(field, self.source()).to_string());
             }
@@ -925,9 +943,9 @@ impl CodeWalker<'_> {
     /// `T{f: time.NewTicker(d)}` and `&T{...}`.
     fn literal_tickers(&self, n: Node, out: &mut DeclSummary) {
         let owner = n
-            .child_by_field_name("type")
+            .field("type")
             .and_then(|t| TypeExpr::from_node(t, self.source(), self.ctx.imports).base_name());
-        let Some(body) = n.child_by_field_name("body") else {
+        let Some(body) = n.field("body") else {
             return;
         };
         let mut cursor = body.walk();

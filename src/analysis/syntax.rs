@@ -30,6 +30,58 @@ pub fn is_function(kind: &str) -> bool {
     )
 }
 
+/// `Node::child_by_field_name` without its cost: tree-sitter finds a field's number by comparing
+/// the name with every field name of the grammar, on each call, and the summary walk asks for
+/// fields of most nodes it visits.
+pub trait Fields<'t> {
+    fn field(&self, name: &str) -> Option<Node<'t>>;
+}
+
+impl<'t> Fields<'t> for Node<'t> {
+    fn field(&self, name: &str) -> Option<Node<'t>> {
+        static IDS: std::sync::LazyLock<Vec<(&'static str, u16)>> =
+            std::sync::LazyLock::new(|| {
+                let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
+                let mut ids: Vec<(&'static str, u16)> = (1..=language.field_count() as u16)
+                    .filter_map(|id| language.field_name_for_id(id).map(|name| (name, id)))
+                    .collect();
+                ids.sort_unstable();
+                ids
+            });
+        let at = IDS.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
+        self.child_by_field_id(IDS[at].1)
+    }
+}
+
+/// A set of named node kinds, tested by the kind's number. A walk of every node that cares about
+/// a few kinds skips the others without reading their names: `Node::kind` measures and checks a
+/// C string each time, which was a tenth of the summary walk.
+pub struct KindSet(Vec<bool>);
+
+impl KindSet {
+    /// Panics on a name the Go grammar does not have, so a misspelling fails every test.
+    pub fn new(kinds: &[&str]) -> KindSet {
+        let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
+        let mut set = vec![false; language.node_kind_count()];
+        for kind in kinds {
+            let id = language.id_for_node_kind(kind, true);
+            assert!(
+                id != 0,
+                "`{kind}` is not a named node kind of tree-sitter-go"
+            );
+            set[usize::from(id)] = true;
+        }
+        KindSet(set)
+    }
+
+    pub fn contains(&self, node: Node) -> bool {
+        self.0
+            .get(usize::from(node.kind_id()))
+            .copied()
+            .unwrap_or(false)
+    }
+}
+
 /// Visits `node` and its descendants in source order. `visit` returns false to skip a node's
 /// children.
 pub fn walk<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
@@ -135,11 +187,11 @@ impl TimeImport {
                 if n.kind() != "import_spec" {
                     return true;
                 }
-                let path = n.child_by_field_name("path").map(|p| text(p, source));
+                let path = n.field("path").map(|p| text(p, source));
                 if !matches!(path, Some("\"time\"") | Some("`time`")) {
                     return false;
                 }
-                match n.child_by_field_name("name") {
+                match n.field("name") {
                     None => found.name = Some("time".to_string()),
                     Some(alias) => match alias.kind() {
                         "dot" => found.dot = true,
@@ -160,13 +212,13 @@ impl TimeImport {
     /// If `call` is a call of the `time` package function `func`, true.
     /// `clock.NewTicker()` and `t.After(u)` are other packages' and values' methods: false.
     pub fn is_call_of(&self, call: Node, source: &str, func: &str) -> bool {
-        let Some(callee) = call.child_by_field_name("function") else {
+        let Some(callee) = call.field("function") else {
             return false;
         };
         match callee.kind() {
             "selector_expression" => {
-                let operand = callee.child_by_field_name("operand");
-                let field = callee.child_by_field_name("field");
+                let operand = callee.field("operand");
+                let field = callee.field("field");
                 match (operand, field, &self.name) {
                     (Some(op), Some(f), Some(name)) => {
                         op.kind() == "identifier"
@@ -217,7 +269,7 @@ pub fn enclosing_loop<'t>(node: Node<'t>, func: Node<'t>) -> Option<Node<'t>> {
                 "block" => true,
                 "range_clause" => false,
                 "for_clause" => child
-                    .child_by_field_name("initializer")
+                    .field("initializer")
                     .is_none_or(|init| !init.byte_range().contains(&node.start_byte())),
                 _ => true, // the condition expression of `for cond {`
             };
@@ -236,14 +288,14 @@ pub fn enclosing_loop<'t>(node: Node<'t>, func: Node<'t>) -> Option<Node<'t>> {
 pub fn runs_once(func: Node, source: &str) -> bool {
     func.kind() == "function_declaration"
         && func
-            .child_by_field_name("name")
+            .field("name")
             .is_some_and(|n| matches!(text(n, source), "main" | "init"))
 }
 
 /// Whether control can leave `func` normally: it has a `return`, or the end of its body is
 /// reachable. A function whose loop never exits cannot return.
 pub fn can_return(func: Node, source: &str) -> bool {
-    let Some(body) = func.child_by_field_name("body") else {
+    let Some(body) = func.field("body") else {
         return true; // an external (assembly) function
     };
     let mut has_return = false;
@@ -278,8 +330,8 @@ pub fn is_terminating(stmt: Node, source: &str, depth: usize) -> bool {
             last_statement(stmt).is_some_and(|s| is_terminating(s, source, depth + 1))
         }
         "if_statement" => {
-            let cons = stmt.child_by_field_name("consequence");
-            let alt = stmt.child_by_field_name("alternative");
+            let cons = stmt.field("consequence");
+            let alt = stmt.field("alternative");
             match (cons, alt) {
                 (Some(c), Some(a)) => {
                     is_terminating(c, source, depth + 1) && is_terminating(a, source, depth + 1)
@@ -334,13 +386,13 @@ fn is_endless_loop(for_stmt: Node, source: &str) -> bool {
         match child.kind() {
             "block" | "comment" => {}
             "for_clause" => {
-                if child.child_by_field_name("condition").is_some() {
+                if child.field("condition").is_some() {
                     return false;
                 }
             }
             "range_clause" => {
                 if !child
-                    .child_by_field_name("right")
+                    .field("right")
                     .is_some_and(|r| is_timer_channel(r, source))
                 {
                     return false;
@@ -354,11 +406,9 @@ fn is_endless_loop(for_stmt: Node, source: &str) -> bool {
 
 fn is_timer_channel(expr: Node, source: &str) -> bool {
     match expr.kind() {
-        "selector_expression" => expr
-            .child_by_field_name("field")
-            .is_some_and(|f| text(f, source) == "C"),
+        "selector_expression" => expr.field("field").is_some_and(|f| text(f, source) == "C"),
         "call_expression" => expr
-            .child_by_field_name("function")
+            .field("function")
             .is_some_and(|f| text(f, source).ends_with(".Tick") || text(f, source) == "Tick"),
         _ => false,
     }
@@ -368,7 +418,7 @@ fn is_no_return_call(expr: Node, source: &str) -> bool {
     if expr.kind() != "call_expression" {
         return false;
     }
-    let Some(callee) = expr.child_by_field_name("function") else {
+    let Some(callee) = expr.field("function") else {
         return false;
     };
     matches!(
@@ -391,7 +441,7 @@ pub fn has_break_to(stmt: Node, source: &str) -> bool {
     let label = stmt
         .parent()
         .filter(|p| p.kind() == "labeled_statement")
-        .and_then(|p| p.child_by_field_name("label"))
+        .and_then(|p| p.field("label"))
         .map(|l| text(l, source));
     let mut found = false;
     let mut cursor = stmt.walk();
@@ -475,7 +525,7 @@ pub fn declares_variable(id: Node) -> bool {
     };
     match parent.kind() {
         "parameter_declaration" | "variadic_parameter_declaration" | "var_spec" => {
-            parent.child_by_field_name("type") != Some(id)
+            parent.field("type") != Some(id)
         }
         "expression_list" => parent.parent().is_some_and(|gp| {
             let declares = match gp.kind() {
@@ -483,7 +533,7 @@ pub fn declares_variable(id: Node) -> bool {
                 "range_clause" => gp.child(1).is_some_and(|op| op.kind() == ":="),
                 _ => false,
             };
-            declares && gp.child_by_field_name("left") == Some(parent)
+            declares && gp.field("left") == Some(parent)
         }),
         _ => false,
     }
@@ -561,7 +611,7 @@ mod tests {
         let mut found = None;
         walk(tree.root_node(), |n| {
             if n.kind() == "function_declaration"
-                && n.child_by_field_name("name").map(|x| text(x, src)) == Some(name)
+                && n.field("name").map(|x| text(x, src)) == Some(name)
             {
                 found = Some(n);
             }

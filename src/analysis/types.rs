@@ -6,7 +6,7 @@
 
 use tree_sitter::Node;
 
-use super::syntax::text;
+use super::syntax::{text, Fields};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeExpr {
@@ -65,7 +65,7 @@ impl TypeExpr {
             return TypeExpr::Unknown;
         }
         let sub = |field: &str| {
-            node.child_by_field_name(field)
+            node.field(field)
                 .map(|n| Box::new(Self::from_node_depth(n, source, imports, depth + 1)))
                 .unwrap_or_else(|| Box::new(TypeExpr::Unknown))
         };
@@ -75,8 +75,8 @@ impl TypeExpr {
                 name: text(node, source).to_string(),
             },
             "qualified_type" => {
-                let pkg = node.child_by_field_name("package").map(|p| text(p, source));
-                let name = node.child_by_field_name("name").map(|n| text(n, source));
+                let pkg = node.field("package").map(|p| text(p, source));
+                let name = node.field("name").map(|n| text(n, source));
                 match (pkg.and_then(|p| imports.import_path(p)), name) {
                     (Some(path), Some(name)) => TypeExpr::Named {
                         package: Some(path),
@@ -86,7 +86,7 @@ impl TypeExpr {
                 }
             }
             "generic_type" => node
-                .child_by_field_name("type")
+                .field("type")
                 .map(|t| Self::from_node_depth(t, source, imports, depth + 1))
                 .unwrap_or(TypeExpr::Unknown),
             "pointer_type" => TypeExpr::Pointer(Box::new(
@@ -114,7 +114,7 @@ impl TypeExpr {
                     if decl.kind() != "field_declaration" {
                         continue;
                     }
-                    let Some(ty_node) = decl.child_by_field_name("type") else {
+                    let Some(ty_node) = decl.field("type") else {
                         continue;
                     };
                     let ty = Self::from_node_depth(ty_node, source, imports, depth + 1);
@@ -282,7 +282,7 @@ mod tests {
         let mut found = None;
         crate::analysis::syntax::walk(tree.root_node(), |n| {
             if n.kind() == "var_spec" && found.is_none() {
-                found = n.child_by_field_name("type");
+                found = n.field("type");
             }
             true
         });

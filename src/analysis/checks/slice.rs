@@ -24,7 +24,7 @@ use super::ModuleView;
 use crate::analysis::fix::{self, Edit, Fix};
 use crate::analysis::go_version::{GO_1_21, GO_1_22};
 use crate::analysis::summary;
-use crate::analysis::syntax::{self, text, unparen};
+use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::types::TypeExpr;
 use crate::analysis::{Code, FileContext, Finding, Severity};
 
@@ -53,6 +53,7 @@ pub fn check(
         module,
         decl,
         imports: None,
+        identifiers: None,
         needs_index: false,
         reserved: HashMap::new(),
     };
@@ -60,7 +61,7 @@ pub fn check(
         let pairs = reslices(statement, source);
         let multi = pairs.len() > 1
             || statement
-                .child_by_field_name("left")
+                .field("left")
                 .is_some_and(|l| l.named_child_count() > 1);
         for reslice in pairs {
             if let Some(finding) = checker.judge(&reslice, multi) {
@@ -117,14 +118,11 @@ fn named_children(node: Node) -> Vec<Node> {
 
 /// The re-slicing pairs of an assignment statement (`=` only).
 fn reslices<'t>(statement: Node<'t>, source: &str) -> Vec<Reslice<'t>> {
-    let op = statement.child_by_field_name("operator");
+    let op = statement.field("operator");
     if op.is_none_or(|op| text(op, source) != "=") {
         return Vec::new();
     }
-    let (Some(left), Some(right)) = (
-        statement.child_by_field_name("left"),
-        statement.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (statement.field("left"), statement.field("right")) else {
         return Vec::new();
     };
     let lefts = named_children(left);
@@ -188,24 +186,22 @@ fn slice_parts<'t>(
     slice: Node<'t>,
     source: &str,
 ) -> Option<(Node<'t>, Option<Node<'t>>, Option<Node<'t>>)> {
-    if slice.child_by_field_name("capacity").is_some() {
+    if slice.field("capacity").is_some() {
         return None;
     }
-    let operand = slice.child_by_field_name("operand")?;
-    let start = slice
-        .child_by_field_name("start")
-        .filter(|s| norm(*s, source) != "0");
-    let end = slice.child_by_field_name("end");
+    let operand = slice.field("operand")?;
+    let start = slice.field("start").filter(|s| norm(*s, source) != "0");
+    let end = slice.field("end");
     Some((operand, start, end))
 }
 
 /// `append(x[:i], x[j:]...)` with `x` the target.
 fn append_removal<'t>(call: Node<'t>, target: &str, source: &str) -> Option<Form<'t>> {
-    let callee = call.child_by_field_name("function")?;
+    let callee = call.field("function")?;
     if text(callee, source) != "append" {
         return None;
     }
-    let args = named_children(call.child_by_field_name("arguments")?);
+    let args = named_children(call.field("arguments")?);
     let [head, tail] = args.as_slice() else {
         return None;
     };
@@ -242,16 +238,13 @@ fn is_copy_of(operand: Node, target: &str, statement: Node, source: &str) -> boo
         if n.kind() == "short_var_declaration" || n.kind() == "var_spec" {
             let (names, values) = match n.kind() {
                 "short_var_declaration" => (
-                    n.child_by_field_name("left").map(named_children),
-                    n.child_by_field_name("right").map(named_children),
+                    n.field("left").map(named_children),
+                    n.field("right").map(named_children),
                 ),
                 _ => {
                     let mut c = n.walk();
                     let names: Vec<Node> = n.children_by_field_name("name", &mut c).collect();
-                    (
-                        Some(names),
-                        n.child_by_field_name("value").map(named_children),
-                    )
+                    (Some(names), n.field("value").map(named_children))
                 }
             };
             let names = names.unwrap_or_default();
@@ -275,7 +268,7 @@ fn is_copy_of(operand: Node, target: &str, statement: Node, source: &str) -> boo
 
 fn is_parameter(func: Node, name: &str, source: &str) -> bool {
     ["receiver", "parameters", "result"].iter().any(|field| {
-        func.child_by_field_name(field).is_some_and(|list| {
+        func.field(field).is_some_and(|list| {
             syntax::identifiers_named(list, source, name)
                 .iter()
                 .any(|id| id.parent().is_some_and(|p| p.kind().contains("parameter")))
@@ -321,6 +314,9 @@ struct Checker<'a, 't> {
     module: ModuleView<'a>,
     decl: Node<'t>,
     imports: Option<Vec<(String, String)>>,
+    /// The declaration's identifiers by name, in source order, from one walk on first use: each
+    /// re-slice looks up its variables, and a walk per lookup made long functions quadratic.
+    identifiers: Option<HashMap<&'a str, Vec<Node<'t>>>>,
     needs_index: bool,
     /// Index names fixes have taken, per function (by node id).
     reserved: HashMap<usize, HashSet<String>>,
@@ -332,13 +328,38 @@ struct Element {
     package: String,
 }
 
-impl<'t> Checker<'_, 't> {
+impl<'a, 't> Checker<'a, 't> {
     fn root(&self) -> Node<'t> {
         let mut n = self.decl;
         while let Some(p) = n.parent() {
             n = p;
         }
         n
+    }
+
+    /// The identifiers of the declaration spelled `name`, in source order.
+    fn identifiers_named(&mut self, name: &str) -> &[Node<'t>] {
+        let source = self.source;
+        let decl = self.decl;
+        let all = self.identifiers.get_or_insert_with(|| {
+            let mut all: HashMap<&'a str, Vec<Node<'t>>> = HashMap::new();
+            syntax::walk(decl, |n| {
+                if n.kind() == "identifier" {
+                    all.entry(text(n, source)).or_default().push(n);
+                }
+                true
+            });
+            all
+        });
+        all.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the declaration declares a variable `name` anywhere (which then shadows a
+    /// package of that name).
+    fn declares(&mut self, name: &str) -> bool {
+        self.identifiers_named(name)
+            .iter()
+            .any(|n| syntax::declares_variable(*n))
     }
 
     fn imports(&mut self) -> &Vec<(String, String)> {
@@ -459,10 +480,8 @@ impl<'t> Checker<'_, 't> {
         match expr.kind() {
             "identifier" => self.variable(expr, depth),
             "selector_expression" => {
-                let (Some(operand), Some(field)) = (
-                    expr.child_by_field_name("operand"),
-                    expr.child_by_field_name("field"),
-                ) else {
+                let (Some(operand), Some(field)) = (expr.field("operand"), expr.field("field"))
+                else {
                     return No;
                 };
                 let field = text(field, source);
@@ -474,12 +493,12 @@ impl<'t> Checker<'_, 't> {
             }
             "unary_expression" => {
                 if expr
-                    .child_by_field_name("operator")
+                    .field("operator")
                     .is_none_or(|op| text(op, source) != "*")
                 {
                     return No;
                 }
-                let Some(operand) = expr.child_by_field_name("operand") else {
+                let Some(operand) = expr.field("operand") else {
                     return No;
                 };
                 let base = found!(self.type_of(operand, depth + 1));
@@ -493,7 +512,7 @@ impl<'t> Checker<'_, 't> {
                 }
             }
             "index_expression" => {
-                let Some(operand) = expr.child_by_field_name("operand") else {
+                let Some(operand) = expr.field("operand") else {
                     return No;
                 };
                 let base = found!(self.type_of(operand, depth + 1));
@@ -525,7 +544,7 @@ impl<'t> Checker<'_, 't> {
             return None;
         }
         let name = text(operand, self.source);
-        if super::ticker::declared_in(self.decl, name, self.source) {
+        if self.declares(name) {
             return None;
         }
         self.imports()
@@ -539,13 +558,12 @@ impl<'t> Checker<'_, 't> {
     fn variable(&mut self, id: Node, depth: usize) -> Lookup<Typed> {
         let source = self.source;
         let name = text(id, source);
-        let mut declarations = Vec::new();
-        syntax::walk(self.decl, |n| {
-            if n.kind() == "identifier" && text(n, source) == name && syntax::declares_variable(n) {
-                declarations.push(n);
-            }
-            true
-        });
+        let declarations: Vec<Node> = self
+            .identifiers_named(name)
+            .iter()
+            .copied()
+            .filter(|n| syntax::declares_variable(*n))
+            .collect();
         match declarations.as_slice() {
             [] => {
                 let package = self.module.package_path.to_string();
@@ -561,7 +579,7 @@ impl<'t> Checker<'_, 't> {
                 if !matches!(parent.kind(), "parameter_declaration" | "var_spec") {
                     return No;
                 }
-                let Some(ty) = parent.child_by_field_name("type") else {
+                let Some(ty) = parent.field("type") else {
                     return No;
                 };
                 let ty = TypeExpr::from_node(ty, source, self.imports());
@@ -586,7 +604,7 @@ impl<'t> Checker<'_, 't> {
         match statement.kind() {
             "short_var_declaration" => {
                 let values = statement
-                    .child_by_field_name("right")
+                    .field("right")
                     .map(named_children)
                     .unwrap_or_default();
                 if values.len() != named_children(list).len() {
@@ -602,7 +620,7 @@ impl<'t> Checker<'_, 't> {
                 })
             }
             "range_clause" if position == Some(1) => {
-                let Some(right) = statement.child_by_field_name("right") else {
+                let Some(right) = statement.field("right") else {
                     return No;
                 };
                 let base = found!(self.type_of(right, depth + 1));
@@ -738,10 +756,7 @@ impl<'t> Checker<'_, 't> {
             }
             match n.kind() {
                 "assignment_statement" => {
-                    let (Some(left), Some(right)) = (
-                        n.child_by_field_name("left"),
-                        n.child_by_field_name("right"),
-                    ) else {
+                    let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
                         return true;
                     };
                     let lefts = named_children(left);
@@ -750,13 +765,13 @@ impl<'t> Checker<'_, 't> {
                         // `x[n].f = nil` clears a field of the dropped element.
                         let mut l = unparen(*l);
                         while l.kind() == "selector_expression" {
-                            match l.child_by_field_name("operand") {
+                            match l.field("operand") {
                                 Some(o) => l = unparen(o),
                                 None => break,
                             }
                         }
                         if l.kind() == "index_expression"
-                            && l.child_by_field_name("operand")
+                            && l.field("operand")
                                 .is_some_and(|o| is_slice_of(o, names, source))
                             && self.is_zero_value(*v, func_scope)
                         {
@@ -766,14 +781,12 @@ impl<'t> Checker<'_, 't> {
                 }
                 "call_expression" => {
                     // `clear(x[n:])`, or a helper named for it: `clearInstrs(x[n:])`.
-                    let callee = n.child_by_field_name("function").map(|f| {
+                    let callee = n.field("function").map(|f| {
                         let name = text(f, source);
                         name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase()
                     });
                     if callee.is_some_and(|c| c.contains("clear") || c.contains("zero")) {
-                        let arg = n
-                            .child_by_field_name("arguments")
-                            .and_then(|a| a.named_child(0));
+                        let arg = n.field("arguments").and_then(|a| a.named_child(0));
                         if arg.is_some_and(|a| is_slice_of(a, names, source)) {
                             found = true;
                         }
@@ -793,13 +806,13 @@ impl<'t> Checker<'_, 't> {
         match value.kind() {
             "nil" => true,
             "composite_literal" => value
-                .child_by_field_name("body")
+                .field("body")
                 .is_some_and(|b| b.named_child_count() == 0),
             "unary_expression" => {
                 text(value, source).starts_with('*')
-                    && value.child_by_field_name("operand").is_some_and(|o| {
+                    && value.field("operand").is_some_and(|o| {
                         o.kind() == "call_expression"
-                            && o.child_by_field_name("function")
+                            && o.field("function")
                                 .is_some_and(|f| text(f, source) == "new")
                     })
             }
@@ -811,8 +824,8 @@ impl<'t> Checker<'_, 't> {
                     .any(|id| {
                         id.parent().is_some_and(|p| {
                             p.kind() == "var_spec"
-                                && p.child_by_field_name("value").is_none()
-                                && p.child_by_field_name("type").is_some()
+                                && p.field("value").is_none()
+                                && p.field("type").is_some()
                         })
                     })
             }
@@ -867,7 +880,7 @@ impl<'t> Checker<'_, 't> {
                 break;
             }
             if n.kind() == "if_statement" {
-                if let Some(cond) = n.child_by_field_name("condition") {
+                if let Some(cond) = n.field("condition") {
                     let cond = norm(cond, source);
                     let grows = names.iter().any(|x| {
                         cond.contains(&format!("len({x})<")) || cond.contains(&format!(">len({x})"))
@@ -901,10 +914,10 @@ impl<'t> Checker<'_, 't> {
         };
         call.kind() == "call_expression"
             && call
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| text(f, self.source) == "copy")
             && call
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .and_then(|a| a.named_child(0))
                 .is_some_and(|a| is_slice_of(a, &names, self.source))
     }
@@ -929,10 +942,7 @@ impl<'t> Checker<'_, 't> {
         let mut others = 0;
         syntax::walk(func, |n| {
             if n.kind() == "short_var_declaration" {
-                if let (Some(l), Some(v)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) {
+                if let (Some(l), Some(v)) = (n.field("left"), n.field("right")) {
                     let ls = named_children(l);
                     let vs = named_children(v);
                     for (k, id) in ls.iter().enumerate() {
@@ -1122,10 +1132,7 @@ impl<'t> Checker<'_, 't> {
         }
         syntax::walk(func, |n| {
             if matches!(n.kind(), "short_var_declaration" | "assignment_statement") {
-                if let (Some(l), Some(v)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) {
+                if let (Some(l), Some(v)) = (n.field("left"), n.field("right")) {
                     let ls = named_children(l);
                     let vs = named_children(v);
                     if ls.len() == vs.len() {
@@ -1161,7 +1168,7 @@ impl<'t> Checker<'_, 't> {
                 let ranges_over = named_children(n)
                     .iter()
                     .filter(|c| c.kind() == "range_clause")
-                    .filter_map(|c| c.child_by_field_name("right"))
+                    .filter_map(|c| c.field("right"))
                     .any(|right| names.contains(&norm(right, source)));
                 if ranges_over {
                     return false;
@@ -1223,9 +1230,8 @@ impl<'t> Checker<'_, 't> {
             }
             syntax::walk(decl, |n| {
                 if n.kind() == "type_spec"
-                    && n.child_by_field_name("name")
-                        .is_some_and(|x| text(x, source) == name)
-                    && n.child_by_field_name("type_parameters").is_some()
+                    && n.field("name").is_some_and(|x| text(x, source) == name)
+                    && n.field("type_parameters").is_some()
                 {
                     generic = true;
                 }
@@ -1281,7 +1287,7 @@ impl<'t> Checker<'_, 't> {
                     group.push(*s);
                 }
                 let path_of = |s: &Node| {
-                    s.child_by_field_name("path")
+                    s.field("path")
                         .map(|p| text(p, source).trim_matches(['"', '`']).to_string())
                         .unwrap_or_default()
                 };
@@ -1330,7 +1336,7 @@ fn shares_array(value: Node, names: &[String], source: &str) -> bool {
             return true;
         }
         match value.kind() {
-            "slice_expression" => match value.child_by_field_name("operand") {
+            "slice_expression" => match value.field("operand") {
                 Some(operand) => value = unparen(operand),
                 None => return false,
             },
@@ -1354,7 +1360,7 @@ fn is_slice_of(node: Node, names: &[String], source: &str) -> bool {
     // A loop, not recursion: `x[a:][b:]...` may be nested 100,000 deep in hostile input.
     loop {
         let operand = match node.kind() {
-            "slice_expression" | "index_expression" => match node.child_by_field_name("operand") {
+            "slice_expression" | "index_expression" => match node.field("operand") {
                 Some(o) => o,
                 None => return false,
             },
@@ -1374,7 +1380,7 @@ fn may_grow(end: Node, source: &str) -> bool {
     let end = unparen(end);
     let adds = end.kind() == "binary_expression"
         && end
-            .child_by_field_name("operator")
+            .field("operator")
             .is_some_and(|op| text(op, source) == "+");
     adds || text(end, source).contains("cap(")
 }
@@ -1385,7 +1391,7 @@ fn is_pure(expr: Node, source: &str) -> bool {
     syntax::walk(expr, |n| {
         match n.kind() {
             "call_expression" => {
-                let callee = n.child_by_field_name("function").map(|f| text(f, source));
+                let callee = n.field("function").map(|f| text(f, source));
                 if !matches!(callee, Some("len" | "cap")) {
                     pure = false;
                 }

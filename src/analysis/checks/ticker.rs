@@ -16,7 +16,7 @@ use tree_sitter::Node;
 use super::Context;
 use super::TimeFunc;
 use crate::analysis::fix::{self, Fix};
-use crate::analysis::syntax::{self, text};
+use crate::analysis::syntax::{self, text, Fields};
 use crate::analysis::{Code, Finding};
 
 pub fn check(ctx: &mut Context, findings: &mut Vec<Finding>) {
@@ -93,7 +93,7 @@ fn holder<'t>(call: Node<'t>, func: Node<'t>, source: &str) -> Holder<'t> {
     match parent.kind() {
         "expression_statement" => Holder::Discarded,
         "selector_expression" => {
-            let field = parent.child_by_field_name("field").map(|f| text(f, source));
+            let field = parent.field("field").map(|f| text(f, source));
             if field == Some("C") {
                 Holder::ChannelOnly
             } else {
@@ -109,20 +109,20 @@ fn holder<'t>(call: Node<'t>, func: Node<'t>, source: &str) -> Holder<'t> {
             };
             let target = match statement.kind() {
                 "short_var_declaration" | "assignment_statement"
-                    if statement.child_by_field_name("right") == Some(parent) =>
+                    if statement.field("right") == Some(parent) =>
                 {
                     if statement.kind() == "assignment_statement"
                         && statement
-                            .child_by_field_name("operator")
+                            .field("operator")
                             .is_some_and(|op| text(op, source) != "=")
                     {
                         return Holder::Elsewhere;
                     }
                     statement
-                        .child_by_field_name("left")
+                        .field("left")
                         .and_then(|left| left.named_child(index))
                 }
-                "var_spec" if statement.child_by_field_name("value") == Some(parent) => {
+                "var_spec" if statement.field("value") == Some(parent) => {
                     let mut cursor = statement.walk();
                     let names: Vec<Node> = statement
                         .children_by_field_name("name", &mut cursor)
@@ -198,8 +198,8 @@ fn classify_use(id: Node, source: &str) -> Use {
     match parent.kind() {
         // t.Stop() stops it; so does handing over the method value t.Stop. t.C and t.Reset
         // only use it.
-        "selector_expression" if parent.child_by_field_name("operand") == Some(id) => {
-            match parent.child_by_field_name("field").map(|f| text(f, source)) {
+        "selector_expression" if parent.field("operand") == Some(id) => {
+            match parent.field("field").map(|f| text(f, source)) {
                 Some("Stop") => Use::Stops,
                 _ => Use::Neutral,
             }
@@ -211,7 +211,7 @@ fn classify_use(id: Node, source: &str) -> Use {
                 matches!(
                     gp.kind(),
                     "short_var_declaration" | "assignment_statement" | "range_clause"
-                ) && gp.child_by_field_name("left") == Some(parent)
+                ) && gp.field("left") == Some(parent)
             });
             if on_left {
                 Use::Neutral
@@ -254,7 +254,7 @@ fn stop_fix(ctx: &Context, func: Node, name: &str, statement: Node) -> Option<Fi
         }),
         Some(loop_stmt) => {
             let list = statement.parent()?;
-            let body = loop_stmt.child_by_field_name("body")?;
+            let body = loop_stmt.field("body")?;
             if list.parent() != Some(body) || statement.kind() == "assignment_statement" {
                 return None;
             }

@@ -9,7 +9,7 @@ use tree_sitter::Node;
 
 use super::{ticker, Context, TimeFunc};
 use crate::analysis::fix::{self, Edit, Fix};
-use crate::analysis::syntax::{self, text};
+use crate::analysis::syntax::{self, text, Fields};
 use crate::analysis::{Code, Finding};
 
 pub fn check(ctx: &mut Context, findings: &mut Vec<Finding>) {
@@ -56,12 +56,12 @@ fn new_ticker_fix(ctx: &mut Context, func: Node, call: Node) -> Option<Fix> {
     let source = ctx.source;
     let parent = call.parent()?;
     let statement = match parent.kind() {
-        "range_clause" if parent.child_by_field_name("right") == Some(call) => parent.parent()?,
+        "range_clause" if parent.field("right") == Some(call) => parent.parent()?,
         "expression_list" => {
             let stmt = parent.parent()?;
             let is_value = match stmt.kind() {
                 "short_var_declaration" | "assignment_statement" => {
-                    stmt.child_by_field_name("right") == Some(parent)
+                    stmt.field("right") == Some(parent)
                 }
                 _ => false,
             };
@@ -80,7 +80,7 @@ fn new_ticker_fix(ctx: &mut Context, func: Node, call: Node) -> Option<Fix> {
     if anchor.parent().is_none_or(|p| p.kind() != "statement_list") {
         return None;
     }
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.field("arguments")?;
     let interval = text(args, source);
     let reserved = ctx.reserved_names.entry(func.id()).or_default();
     let name = syntax::fresh_name(func, source, "ticker", reserved);
@@ -109,10 +109,8 @@ fn new_ticker_fix(ctx: &mut Context, func: Node, call: Node) -> Option<Fix> {
 /// Returned, stored, passed on or read by a closure, it may be read after the function
 /// returns, and a deferred Stop would silence it: then no fix rather than a wrong one.
 fn channel_stays_local(func: Node, stmt: Node, values: Node, call: Node, source: &str) -> bool {
-    let target = syntax::index_in(values, call).and_then(|i| {
-        stmt.child_by_field_name("left")
-            .and_then(|left| left.named_child(i))
-    });
+    let target = syntax::index_in(values, call)
+        .and_then(|i| stmt.field("left").and_then(|left| left.named_child(i)));
     let Some(target) = target.filter(|t| t.kind() == "identifier") else {
         return false; // a field, an element, a dereference
     };
@@ -131,13 +129,13 @@ fn channel_stays_local(func: Node, stmt: Node, values: Node, call: Node, source:
             };
             let received = match parent.kind() {
                 "unary_expression" => parent
-                    .child_by_field_name("operator")
+                    .field("operator")
                     .is_some_and(|op| text(op, source) == "<-"),
-                "range_clause" => parent.child_by_field_name("right") == Some(id),
+                "range_clause" => parent.field("right") == Some(id),
                 "var_spec" => true, // `var c <-chan time.Time`, assigned later
                 "expression_list" => parent.parent().is_some_and(|gp| {
                     matches!(gp.kind(), "short_var_declaration" | "assignment_statement")
-                        && gp.child_by_field_name("left") == Some(parent)
+                        && gp.field("left") == Some(parent)
                 }),
                 _ => false,
             };
