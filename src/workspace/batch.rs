@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use super::index::Index;
-use crate::analysis::checks::{ModuleView, TreeFindings};
+use crate::analysis::checks::{log_skipped, ModuleView, Skipped, TreeFindings};
 use crate::analysis::summary::FileSummary;
 use crate::analysis::{self, suppress, FileContext, Finding, Settings};
 
@@ -18,7 +18,8 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
 }
 
-/// What a batch found: reports in path order, files that could not be read, and the index.
+/// What a batch found: reports in path order, errors (files that could not be read, checks that
+/// panicked on a file), and the index.
 pub struct Batch {
     pub reports: Vec<FileReport>,
     pub errors: Vec<(PathBuf, String)>,
@@ -39,6 +40,8 @@ struct FirstPass {
     /// once the index is complete. Such files are about a tenth of GOROOT's bytes; keeping their
     /// trees costs less memory than parsing them twice costs time.
     pending: Option<(tree_sitter::Tree, Vec<std::ops::Range<usize>>)>,
+    /// What the tree checks could not judge (a panic, code nested too deep).
+    skipped: Vec<Skipped>,
 }
 
 /// Analyses `files` under the default settings (no configuration).
@@ -71,8 +74,19 @@ pub fn analyze_files_configured(
     let mut errors = Vec::new();
     for ((path, _), result) in passes.iter().zip(finished) {
         match result {
-            Ok(Some(report)) => reports.push(report),
-            Ok(None) => {}
+            Ok((report, skipped)) => {
+                // A check that panicked is a bug whose findings are missing: an error, so that
+                // CI does not pass on a partial result. Code too deep to check is only noted.
+                let (panicked, declined): (Vec<Skipped>, Vec<Skipped>) =
+                    skipped.into_iter().partition(|s| s.panicked);
+                log_skipped(&declined, Some(path));
+                errors.extend(
+                    panicked
+                        .iter()
+                        .map(|s| ((*path).clone(), s.describe_here())),
+                );
+                reports.extend(report);
+            }
             Err(e) => errors.push(((*path).clone(), e)),
         }
     }
@@ -83,32 +97,53 @@ pub fn analyze_files_configured(
     }
 }
 
-/// A file's findings once the index is complete: the tree checks again if they asked for it, the checks that read the module, and what its ignore comments silence. `None` for an
-/// excluded file.
-fn finish_file(path: &Path, pass: &FirstPass, index: &Index) -> Result<Option<FileReport>, String> {
+/// A file's findings once the index is complete: the tree checks again where they asked for
+/// it, the checks that read the module, and what its ignore comments silence (no report for an
+/// excluded file); and what the checks could not judge.
+fn finish_file(
+    path: &Path,
+    pass: &FirstPass,
+    index: &Index,
+) -> Result<(Option<FileReport>, Vec<Skipped>), String> {
     if pass.excluded {
-        return Ok(None);
+        return Ok((None, Vec::new()));
     }
+    let mut skipped = pass.skipped.clone();
     let mut findings = pass.findings.clone();
     if let (Some(source), Some((tree, pending))) = (&pass.source, &pass.pending) {
-        judge_pending(path, source, tree, pending, &pass.ctx, index, &mut findings);
+        judge_pending(
+            path,
+            source,
+            tree,
+            pending,
+            &pass.ctx,
+            index,
+            &mut findings,
+            &mut skipped,
+        );
     }
     if let Some(file) = index.get(path) {
-        findings.extend(analysis::module_findings(&file, &pass.ctx, index));
+        findings.extend(analysis::module_findings_reporting(
+            &file,
+            &pass.ctx,
+            index,
+            &mut skipped,
+        ));
     }
     if findings.is_empty() && pass.source.is_none() {
-        return Ok(Some(FileReport {
+        let report = FileReport {
             path: path.to_path_buf(),
             source: String::new(),
             findings,
-        }));
+        };
+        return Ok((Some(report), skipped));
     }
     let source = match &pass.source {
         Some(s) => s.clone(),
         None => read_go_file(path)?,
     };
     let findings = analysis::finish_with(&source, findings, &pass.ctx.settings);
-    Ok(Some(FileReport {
+    let report = FileReport {
         path: path.to_path_buf(),
         source: if findings.is_empty() {
             String::new()
@@ -116,7 +151,8 @@ fn finish_file(path: &Path, pass: &FirstPass, index: &Index) -> Result<Option<Fi
             source
         },
         findings,
-    }))
+    };
+    Ok((Some(report), skipped))
 }
 
 /// Reads a Go file; invalid UTF-8 is an error that names where it starts.
@@ -149,6 +185,7 @@ fn first_pass(
             findings: Vec::new(),
             ctx,
             pending: None,
+            skipped: Vec::new(),
         });
     };
     let ctx = ctx.with_settings(settings);
@@ -157,10 +194,11 @@ fn first_pass(
         index,
         complete: false,
     };
+    let mut skipped = Vec::new();
     let TreeFindings {
         findings,
         needs_index,
-    } = analysis::checks::run_all(&source, &tree, &ctx, view);
+    } = analysis::checks::run_all_reporting(&source, &tree, &ctx, view, &mut skipped);
     // Suppression comments are judged even in a file with no findings (they may be stale).
     let keep_source =
         !findings.is_empty() || !needs_index.is_empty() || suppress::may_have_directives(&source);
@@ -170,10 +208,12 @@ fn first_pass(
         findings,
         ctx,
         pending: (!needs_index.is_empty()).then_some((tree, needs_index)),
+        skipped,
     })
 }
 
 /// The declarations of a file whose tree checks needed the complete index, judged with it.
+#[allow(clippy::too_many_arguments)]
 fn judge_pending(
     path: &Path,
     source: &str,
@@ -182,6 +222,7 @@ fn judge_pending(
     ctx: &FileContext,
     index: &Index,
     findings: &mut Vec<Finding>,
+    skipped: &mut Vec<Skipped>,
 ) {
     let Some(file) = index.get(path) else {
         return;
@@ -191,7 +232,7 @@ fn judge_pending(
         index,
         complete: true,
     };
-    analysis::checks::judge_pending(source, tree, ctx, view, pending, findings);
+    analysis::checks::judge_pending(source, tree, ctx, view, pending, findings, skipped);
 }
 
 /// Runs `work` over `items` on every core, each thread with its own parser; results in order.

@@ -141,6 +141,12 @@ impl Skipped {
         }
     }
 
+    /// `line 12: check: why` (or `check: why`), for a message that names the file apart.
+    pub fn describe_here(&self) -> String {
+        let at = self.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+        format!("{at}{}: {}", self.check, self.why)
+    }
+
     /// `path:line: check: why`, for a log.
     pub fn describe(&self, path: Option<&std::path::Path>) -> String {
         let path = path.map_or("<buffer>".into(), |p| p.display().to_string());
@@ -286,7 +292,8 @@ pub fn run_all_reporting(
 
 /// Judges again, now that `module` is complete, the declarations a first run over the same tree
 /// left pending ([`TreeFindings::needs_index`]): their `slice-retains` findings in `findings`
-/// are replaced, and everything else stands. Only those declarations are walked again.
+/// are replaced, and everything else stands. Only those declarations are walked again. What
+/// could not be judged is added to `skipped`.
 pub fn judge_pending(
     source: &str,
     tree: &Tree,
@@ -294,10 +301,10 @@ pub fn judge_pending(
     module: ModuleView,
     pending: &[Range<usize>],
     findings: &mut Vec<Finding>,
+    skipped: &mut Vec<Skipped>,
 ) {
     let is_pending = |at: usize| pending.iter().any(|r| r.contains(&at));
     findings.retain(|f| f.code != Code::SliceRetains || !is_pending(f.range.start));
-    let mut skipped = Vec::new();
     let root = tree.root_node();
     let mut cursor = root.walk();
     for decl in root.named_children(&mut cursor) {
@@ -305,14 +312,13 @@ pub fn judge_pending(
             continue;
         }
         let line = Some(decl.start_position().row + 1);
-        let found = contain("slice-retains", line, &mut skipped, || {
+        let found = contain("slice-retains", line, skipped, || {
             let mut found = Vec::new();
             slice::check(decl, source, file, module, &mut found);
             found
         });
         findings.extend(found.unwrap_or_default());
     }
-    log_skipped(&skipped, file.path.as_deref());
 }
 
 /// False for a declaration nested too deep to check, whose line is then noted (once).
@@ -413,6 +419,7 @@ mod tests {
         assert_eq!(first.needs_index.len(), 1);
         assert!(src[first.needs_index[0].clone()].starts_with("func (h *Hub) Drop"));
         let mut findings = first.findings;
+        let mut skipped = Vec::new();
         judge_pending(
             src,
             &tree,
@@ -420,7 +427,9 @@ mod tests {
             view(true),
             &first.needs_index,
             &mut findings,
+            &mut skipped,
         );
+        assert!(skipped.is_empty(), "{skipped:?}");
         // Complete now, and `other` is outside the module: not judged, and nothing twice.
         assert_eq!(lines(&findings), [13, 18]);
     }
