@@ -11,6 +11,7 @@ pub mod convert;
 pub mod document;
 pub mod guard;
 pub mod hover;
+pub mod memory;
 pub mod publish;
 pub mod scan;
 pub mod stdio;
@@ -556,6 +557,7 @@ impl Backend {
                 }
             };
             state.reindex_open_documents();
+            memory::release_freed();
             let message = format!(
                 "indexed {files} Go files in {:.2} s",
                 started.elapsed().as_secs_f64()
@@ -715,6 +717,8 @@ impl Backend {
         }
         self.state.publish(&self.client, Pending::clear(uri)).await;
         self.state.refresh_open_documents(&self.client, None).await;
+        drop(open);
+        memory::release_freed();
     }
 
     async fn watched_files_changed(&self, params: DidChangeWatchedFilesParams) {
