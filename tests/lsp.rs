@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::{json, Value};
-use support::{file_uri, ClientOptions, Encoding, Server, Text};
+use support::{file_uri, ClientOptions, Encoding, Rng, Server, Text};
 
 const TICKER: &str = "\
 package app
@@ -211,22 +211,6 @@ func other(d time.Duration) {
 \t<-u.C
 }
 ";
-
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
-    }
-}
 
 /// The character boundaries in `text[range]`, both ends included.
 fn boundaries(text: &str, range: std::ops::Range<usize>) -> Vec<usize> {

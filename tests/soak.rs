@@ -18,7 +18,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{file_uri, Encoding, Server, Text};
+use support::{file_uri, Encoding, Rng, Server, Text};
 
 /// The document the edits go to: a ticker whose `defer t.Stop()` comes and goes, a slice that
 /// keeps its dropped elements, and a package-level map that `registry.go` grows.
@@ -100,18 +100,6 @@ const BURST: usize = 10;
 
 /// RSS may grow by this much on top of the 10% (see the assertion).
 const SLACK_KIB: u64 = 512;
-
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n
-    }
-}
 
 /// The soak client: the edited document as the editor has it, and counters.
 struct Soak {
