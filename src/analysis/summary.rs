@@ -1082,28 +1082,47 @@ func (s *S) Close() { s.u.Stop() }
         assert_eq!(methods, ["Start", "Close"]);
     }
 
-    /// While the file stays broken (mid-typing), untouched declarations are still shared: the
-    /// whole file is re-walked once, when it is clean again.
-    #[test]
-    fn update_while_broken_keeps_untouched_declarations() {
-        let src = "package p\n\nvar a = map[int]int{}\n\nfunc f() { a[1] = 2 }\n\nfunc g() { ( }\n";
-        let mut tree = crate::analysis::parse(src);
-        let old = FileSummary::new(src, &tree);
-        let at = src.find("a[1]").unwrap();
-        let new_src = format!("{}x := 0; _ = x; {}", &src[..at], &src[at..]);
+    /// Replaces `bytes` of `src` with `inserted` as an editor would: the old tree is edited and
+    /// reparsed, and the summary updated from `old`. Returns the new text, tree and summary.
+    fn edit_and_update(
+        src: &str,
+        mut tree: Tree,
+        old: &FileSummary,
+        bytes: Range<usize>,
+        inserted: &str,
+    ) -> (String, Tree, FileSummary) {
+        let point = |text: &str, at: usize| {
+            let row = text[..at].matches('\n').count();
+            let column = at - text[..at].rfind('\n').map_or(0, |nl| nl + 1);
+            tree_sitter::Point::new(row, column)
+        };
+        let new_src = format!("{}{inserted}{}", &src[..bytes.start], &src[bytes.end..]);
+        let new_end = bytes.start + inserted.len();
         let edit = tree_sitter::InputEdit {
-            start_byte: at,
-            old_end_byte: at,
-            new_end_byte: at + 15,
-            start_position: tree_sitter::Point::new(4, 11),
-            old_end_position: tree_sitter::Point::new(4, 11),
-            new_end_position: tree_sitter::Point::new(4, 26),
+            start_byte: bytes.start,
+            old_end_byte: bytes.end,
+            new_end_byte: new_end,
+            start_position: point(src, bytes.start),
+            old_end_position: point(src, bytes.end),
+            new_end_position: point(&new_src, new_end),
         };
         tree.edit(&edit);
         let new_tree = crate::analysis::new_parser()
             .parse(&new_src, Some(&tree))
             .unwrap();
-        let updated = FileSummary::update(Some(&old), &new_src, &new_tree, &[edit]);
+        let updated = FileSummary::update(Some(old), &new_src, &new_tree, &[edit]);
+        (new_src, new_tree, updated)
+    }
+
+    /// While the file stays broken (mid-typing), untouched declarations are still shared: the
+    /// whole file is re-walked once, when it is clean again.
+    #[test]
+    fn update_while_broken_keeps_untouched_declarations() {
+        let src = "package p\n\nvar a = map[int]int{}\n\nfunc f() { a[1] = 2 }\n\nfunc g() { ( }\n";
+        let tree = crate::analysis::parse(src);
+        let old = FileSummary::new(src, &tree);
+        let at = src.find("a[1]").unwrap();
+        let (_, _, updated) = edit_and_update(src, tree, &old, at..at, "x := 0; _ = x; ");
         assert!(updated.had_errors);
         assert!(Arc::ptr_eq(
             &updated.decls[0].summary,
@@ -1164,25 +1183,12 @@ func Param(s *S, x int) {
     #[test]
     fn update_after_syntax_errors_walks_everything_again() {
         let src = "package p\n\nvar a = map[int]int{}\n\nfunc f() { a[1] = 2 }\n\nfunc g() { ( }\n";
-        let mut tree = crate::analysis::parse(src);
+        let tree = crate::analysis::parse(src);
         let old = FileSummary::new(src, &tree);
         assert!(old.had_errors);
         // Remove the stray "(" in g.
         let at = src.find("( }").unwrap();
-        let new_src = format!("{}{}", &src[..at], &src[at + 2..]);
-        let edit = tree_sitter::InputEdit {
-            start_byte: at,
-            old_end_byte: at + 2,
-            new_end_byte: at,
-            start_position: tree_sitter::Point::new(6, 11),
-            old_end_position: tree_sitter::Point::new(6, 13),
-            new_end_position: tree_sitter::Point::new(6, 11),
-        };
-        tree.edit(&edit);
-        let new_tree = crate::analysis::new_parser()
-            .parse(&new_src, Some(&tree))
-            .unwrap();
-        let updated = FileSummary::update(Some(&old), &new_src, &new_tree, &[edit]);
+        let (new_src, new_tree, updated) = edit_and_update(src, tree, &old, at..at + 2, "");
         assert!(!updated.had_errors);
         assert_eq!(updated, FileSummary::new(&new_src, &new_tree));
         for (new, old) in updated.decls.iter().zip(&old.decls) {
@@ -1193,25 +1199,12 @@ func Param(s *S, x int) {
     #[test]
     fn update_reuses_untouched_declarations() {
         let src = "package p\n\nvar a = map[int]int{}\n\nfunc f() { a[1] = 2 }\n\nfunc g() {}\n";
-        let mut tree = crate::analysis::parse(src);
+        let tree = crate::analysis::parse(src);
         let old = FileSummary::new(src, &tree);
         // Insert "x" inside f's body.
         let at = src.find("a[1]").unwrap();
-        let inserted = "x := 0; _ = x; ";
-        let new_src = format!("{}{inserted}{}", &src[..at], &src[at..]);
-        let edit = tree_sitter::InputEdit {
-            start_byte: at,
-            old_end_byte: at,
-            new_end_byte: at + inserted.len(),
-            start_position: tree_sitter::Point::new(4, 11),
-            old_end_position: tree_sitter::Point::new(4, 11),
-            new_end_position: tree_sitter::Point::new(4, 11 + inserted.len()),
-        };
-        tree.edit(&edit);
-        let new_tree = crate::analysis::new_parser()
-            .parse(&new_src, Some(&tree))
-            .unwrap();
-        let updated = FileSummary::update(Some(&old), &new_src, &new_tree, &[edit]);
+        let (new_src, new_tree, updated) =
+            edit_and_update(src, tree, &old, at..at, "x := 0; _ = x; ");
         assert_eq!(updated, FileSummary::new(&new_src, &new_tree));
         // The untouched declarations are shared, not re-walked.
         assert!(Arc::ptr_eq(
