@@ -5,6 +5,8 @@
 //! disable = ["time-tick"]            # or enable = [...]: only those checks
 //! exclude = ["gen/**", "**/*_mock.go"]
 //! go_version = "1.22"
+//! tests = true                       # check _test.go files too
+//! collected_timers = "hint"          # timer findings as hints where Go collects timers
 //!
 //! [severity]
 //! global-growth = "hint"
@@ -24,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{de, Deserialize, Deserializer};
 
-use crate::analysis::{Code, GoVersion, Settings, Severity};
+use crate::analysis::{Code, CollectedTimers, GoVersion, Settings, Severity};
 
 /// The names a configuration file may have, in order of preference within one folder.
 pub const FILE_NAMES: [&str; 2] = ["leakls.toml", ".leakls.toml"];
@@ -44,6 +46,27 @@ pub struct Keys {
     pub exclude: Option<Vec<Pattern>>,
     /// Replaces the `go` line of go.mod.
     pub go_version: Option<VersionName>,
+    /// Checks `_test.go` files too.
+    pub tests: Option<bool>,
+    /// `"off"` or `"hint"`: what the timer checks report where the runtime collects timers.
+    pub collected_timers: Option<CollectedTimersName>,
+}
+
+/// `off` or `hint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CollectedTimersName(pub CollectedTimers);
+
+impl<'de> Deserialize<'de> for CollectedTimersName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        match name.as_str() {
+            "off" => Ok(CollectedTimersName(CollectedTimers::Off)),
+            "hint" => Ok(CollectedTimersName(CollectedTimers::Hint)),
+            _ => Err(de::Error::custom(format!(
+                "unknown value {name:?} for collected_timers; use \"off\" or \"hint\""
+            ))),
+        }
+    }
 }
 
 /// A diagnostic code, checked when read.
@@ -293,6 +316,13 @@ pub fn resolve(
     settings.go_version = pick(&|k| k.go_version.is_some())
         .and_then(|k| k.go_version)
         .map(|v| v.0);
+    settings.tests = pick(&|k| k.tests.is_some())
+        .and_then(|k| k.tests)
+        .unwrap_or_default();
+    settings.collected_timers = pick(&|k| k.collected_timers.is_some())
+        .and_then(|k| k.collected_timers)
+        .map(|v| v.0)
+        .unwrap_or_default();
     let excluded = match (file, editor) {
         (Some(f), _) if f.layer.keys.exclude.is_some() => {
             f.layer.excludes(path, &[f.dir().to_path_buf()])
@@ -385,6 +415,11 @@ mod tests {
         assert_eq!(s.severity_of(Code::AfterInLoop), None);
         assert_eq!(s.go_version, Some(GoVersion::new(1, 23, 0)));
         assert_eq!(settings(""), Settings::default());
+        assert!(!Settings::default().tests);
+        assert_eq!(Settings::default().collected_timers, CollectedTimers::Off);
+        let s = settings("tests = true\ncollected_timers = \"hint\"\n");
+        assert!(s.tests);
+        assert_eq!(s.collected_timers, CollectedTimers::Hint);
     }
 
     #[test]
@@ -432,6 +467,12 @@ mod tests {
                 "go_version must be a Go version",
             ),
             ("exclude = [\"gen/[\"]\n", 1, "bad exclude glob"),
+            (
+                "collected_timers = \"info\"\n",
+                1,
+                "unknown value \"info\" for collected_timers",
+            ),
+            ("tests = \"yes\"\n", 1, "invalid type"),
             ("disable = \"time-tick\"\n", 1, "invalid type"),
             ("disable = [\n", 1, ""),
         ];

@@ -1,7 +1,8 @@
 //! Runs every fixture package under tests/testdata/src/<pkg>/, in the style of x/tools'
 //! analysistest: a `// want "regexp"` comment on each line that must carry a diagnostic (the
 //! regexp matches `code: message`), and `x.go.golden` holding `x.go` after every offered fix.
-//! Golden files must pass the real `gofmt -l` and `go vet`.
+//! Golden files must pass the real `gofmt -l` and `go vet`. A fixture folder's `leakls.toml`
+//! applies to it, as it would to `leakls check`.
 //!
 //! `LEAKLS_UPDATE_GOLDEN=1 cargo test --test analysis` rewrites the golden files.
 
@@ -59,7 +60,13 @@ fn wants(source: &str) -> Vec<(usize, Regex)> {
 /// `leakls check`, and checks wants, the ignore fix, and golden files.
 fn check_module(dir: &Path, problems: &mut Vec<String>) -> usize {
     let files = discover::go_files(&[dir.to_path_buf()]).unwrap().files;
-    let batch = batch::analyze_files(&files);
+    // A fixture's leakls.toml applies, as it would to `leakls check`.
+    let settings = leakls::cli::configure(&files).expect("the fixture's leakls.toml is valid");
+    let batch = batch::analyze_files_configured(
+        &files,
+        &|p: &Path| settings.get(p).cloned().flatten(),
+        &|_, _| {},
+    );
     for (path, e) in &batch.errors {
         problems.push(format!("{}: {e}", path.display()));
     }

@@ -223,7 +223,7 @@ fn sarif_is_valid_and_carries_rules_results_related_locations_and_fixes() {
 }
 
 #[test]
-fn sarif_columns_are_utf16_code_units_and_information_is_a_note() {
+fn sarif_columns_are_utf16_code_units_and_a_hint_is_a_note() {
     let dir = unicode_module();
     let json = leakls(dir.path(), &["check", "--format", "json"]);
     let items: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
@@ -239,10 +239,20 @@ fn sarif_columns_are_utf16_code_units_and_information_is_a_note() {
     assert_eq!(region["startColumn"].as_u64().unwrap(), byte_column - 3);
     assert_eq!(region["startLine"], 6);
 
-    // From Go 1.23 the ticker finding is Information, which SARIF calls a note.
+    // From Go 1.23 the runtime collects the ticker: no finding by default, and a Hint (which
+    // SARIF calls a note) when the configuration asks for them.
     fs::write(
         dir.path().join("go.mod"),
         "module example.com/u\n\ngo 1.23\n",
+    )
+    .unwrap();
+    let out = leakls(dir.path(), &["check", "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(log["runs"][0]["results"].as_array().map(Vec::len), Some(0));
+    fs::write(
+        dir.path().join("leakls.toml"),
+        "collected_timers = \"hint\"\n",
     )
     .unwrap();
     let out = leakls(dir.path(), &["check", "--format", "sarif"]);

@@ -133,12 +133,44 @@ fn excluded_files_are_not_reported() {
 fn go_version_overrides_go_mod() {
     let dir = module();
     fs::write(dir.path().join("leakls.toml"), "go_version = \"1.23\"\n").unwrap();
+    assert_eq!(
+        check_json(dir.path()),
+        [],
+        "under Go 1.23 the runtime collects the timers"
+    );
+    fs::write(
+        dir.path().join("leakls.toml"),
+        "go_version = \"1.23\"\ncollected_timers = \"hint\"\n",
+    )
+    .unwrap();
     let found = check_json(dir.path());
     assert_eq!(codes(&found), ["unstopped-ticker", "time-tick"]);
     for (_, code, severity, message) in &found {
-        assert_eq!(severity, "information", "{code}: {message}");
+        assert_eq!(severity, "hint", "{code}: {message}");
         assert!(message.contains("since Go 1.23"), "{code}: {message}");
     }
+}
+
+/// Test files are left out unless `tests = true`.
+#[test]
+fn tests_are_checked_only_when_asked() {
+    let dir = module();
+    fs::write(
+        dir.path().join("app_test.go"),
+        LEAKY
+            .replace("func poll", "func pollTest")
+            .replace("func beat", "func beatTest"),
+    )
+    .unwrap();
+    let files = |found: &[(String, String, String, String)]| -> Vec<String> {
+        found.iter().map(|f| f.0.clone()).collect()
+    };
+    assert_eq!(files(&check_json(dir.path())), ["./app.go", "./app.go"]);
+    fs::write(dir.path().join("leakls.toml"), "tests = true\n").unwrap();
+    assert_eq!(
+        files(&check_json(dir.path())),
+        ["./app.go", "./app.go", "./app_test.go", "./app_test.go"]
+    );
 }
 
 /// The nearest file wins, and one above the module counts too (a monorepo root).

@@ -171,16 +171,26 @@ fn unstopped_ticker_diagnostic_and_its_quick_fixes() {
 }
 
 #[test]
-fn go_1_23_lowers_the_ticker_severity() {
+fn go_1_23_collects_the_ticker_and_hints_on_request() {
     let dir = module("1.23");
     let uri = go_file(dir.path(), "poll.go", TICKER);
+    let mut server = Server::start_default(dir.path());
+    did_open(&mut server, &uri, TICKER, 1);
+    assert_eq!(server.expect_diagnostics(&uri, 1), Vec::<Value>::new());
+    server.shutdown();
+
+    std::fs::write(
+        dir.path().join("leakls.toml"),
+        "collected_timers = \"hint\"\n",
+    )
+    .unwrap();
     let mut server = Server::start_default(dir.path());
     did_open(&mut server, &uri, TICKER, 1);
     let diagnostics = server.expect_diagnostics(&uri, 1);
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
     let d = &diagnostics[0];
     assert_eq!(d["code"], "unstopped-ticker");
-    assert_eq!(d["severity"], 3, "Information from Go 1.23");
+    assert_eq!(d["severity"], 4, "a Hint from Go 1.23, when asked for");
     let message = d["message"].as_str().unwrap();
     assert!(message.contains("Go 1.23"), "{message}");
 

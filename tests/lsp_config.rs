@@ -181,7 +181,11 @@ fn pushed_settings_and_a_fixed_leakls_toml() {
     server.expect_show_message(".leakls.toml:1:14: invalid type");
 
     // Fixed on disk, then the editor pushes new settings: both are read again.
-    std::fs::write(&config, "go_version = \"1.23\"\n").unwrap();
+    std::fs::write(
+        &config,
+        "go_version = \"1.23\"\ncollected_timers = \"hint\"\n",
+    )
+    .unwrap();
     server.notify(
         "workspace/didChangeConfiguration",
         json!({ "settings": { "leakls": { "exclude": ["other/**"], "disable": ["time-tick"] } } }),
@@ -189,8 +193,8 @@ fn pushed_settings_and_a_fixed_leakls_toml() {
     let diagnostics = server.expect_diagnostics(&uri, 1);
     assert_eq!(codes(&diagnostics), ["unstopped-ticker"]);
     assert_eq!(
-        diagnostics[0]["severity"], 3,
-        "Information under go_version 1.23"
+        diagnostics[0]["severity"], 4,
+        "a Hint under go_version 1.23 with collected_timers = \"hint\""
     );
     assert!(diagnostics[0]["message"]
         .as_str()

@@ -20,7 +20,8 @@ use std::sync::{Arc, Once, OnceLock};
 use leakls::analysis::go_version::GoMod;
 use leakls::analysis::summary::FileSummary;
 use leakls::analysis::{
-    self, fix, suppress, Code, FileContext, Finding, GoSemantics, GoVersion, Settings, Severity,
+    self, fix, suppress, Code, CollectedTimers, FileContext, Finding, GoSemantics, GoVersion,
+    Settings, Severity,
 };
 use leakls::server::convert::{self, Encoding, LinePastEnd};
 use leakls::server::document::{Document, EditError};
@@ -164,6 +165,7 @@ fn semantics_for(hash: u64) -> GoSemantics {
     GoSemantics {
         version: minor.map(|m| GoVersion::new(1, m, 0)),
         async_timer_chan: [None, None, Some(true), Some(false)][(hash >> 16) as usize % 4],
+        toolchain: [None, None, Some(GoVersion::new(1, 27, 0))][(hash >> 20) as usize % 3],
     }
 }
 
@@ -176,6 +178,13 @@ fn settings_for(hash: u64) -> Settings {
         disabled: vec![code(32)],
         severity: vec![(code(40), Severity::Hint)],
         go_version: None,
+        // Test files and collected timers as hints: the code paths the defaults skip.
+        tests: (hash >> 48) % 2 == 0,
+        collected_timers: if (hash >> 52) % 2 == 0 {
+            CollectedTimers::Hint
+        } else {
+            CollectedTimers::Off
+        },
     }
 }
 

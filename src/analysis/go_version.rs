@@ -2,7 +2,9 @@
 //!
 //! Timers changed in Go 1.23: an unreferenced, unstopped `Timer` or `Ticker` is garbage collected,
 //! and timer channels became synchronous. `godebug asynctimerchan=1` brings the old behaviour
-//! back, `asynctimerchan=0` opts into the new one under an older `go` line.
+//! back, `asynctimerchan=0` opts into the new one under an older `go` line. Go 1.27 removed the
+//! setting and the old timers with it: a module built by Go 1.27 or later (its `go` or
+//! `toolchain` line says at least 1.27) collects timers whatever its `go` line and `godebug`s.
 
 use std::fmt;
 
@@ -50,6 +52,8 @@ impl fmt::Display for GoVersion {
 
 /// The first release whose runtime collects unreferenced, unstopped timers.
 pub const GO_1_23: GoVersion = GoVersion::new(1, 23, 0);
+/// The first release without `asynctimerchan`: every timer is collectable.
+pub const GO_1_27: GoVersion = GoVersion::new(1, 27, 0);
 /// The first release with the `clear` builtin.
 pub const GO_1_21: GoVersion = GoVersion::new(1, 21, 0);
 /// The first release whose `slices.Delete` clears the elements it drops from the tail.
@@ -62,19 +66,26 @@ pub struct GoSemantics {
     pub version: Option<GoVersion>,
     /// The `godebug asynctimerchan=N` setting, if any.
     pub async_timer_chan: Option<bool>,
+    /// The `toolchain` line: the oldest Go release that may build the module.
+    pub toolchain: Option<GoVersion>,
 }
 
 impl GoSemantics {
     pub fn with_version(version: GoVersion) -> GoSemantics {
         GoSemantics {
             version: Some(version),
-            async_timer_chan: None,
+            ..GoSemantics::default()
         }
     }
 
     /// True when the runtime collects an unreferenced timer that was never stopped.
     /// Unknown versions are treated as old: the warning is the safe side.
     pub fn timers_collected(&self) -> bool {
+        // The go command never builds a module with a release older than these lines name.
+        let built_with = self.version.max(self.toolchain);
+        if built_with.is_some_and(|v| v >= GO_1_27) {
+            return true;
+        }
         match self.async_timer_chan {
             Some(asynchronous) => !asynchronous,
             None => self.version.is_some_and(|v| v >= GO_1_23),
@@ -91,6 +102,7 @@ impl GoSemantics {
 pub struct GoMod {
     pub module: Option<String>,
     pub go: Option<GoVersion>,
+    pub toolchain: Option<GoVersion>,
     pub godebug: Vec<(String, String)>,
     /// go.work only: the module folders it `use`s, as written.
     pub uses: Vec<String>,
@@ -126,6 +138,8 @@ impl GoMod {
             match directive {
                 "module" => gomod.module = Some(unquote(rest).to_string()),
                 "go" => gomod.go = GoVersion::parse(rest),
+                // `toolchain go1.27.1`; `toolchain default` names no release.
+                "toolchain" => gomod.toolchain = GoVersion::parse(rest),
                 "godebug" => gomod.add_godebug(rest),
                 "use" => gomod.uses.push(unquote(rest).to_string()),
                 _ => {}
@@ -163,6 +177,7 @@ impl GoMod {
             // A go.mod without a `go` line means Go 1.16 to the go command.
             version: Some(self.go.unwrap_or(GoVersion::new(1, 16, 0))),
             async_timer_chan,
+            toolchain: self.toolchain,
         }
     }
 }
@@ -212,6 +227,24 @@ mod tests {
             GoMod::parse("go 1.23\n\nuse (\n\t./api\n\t\"./svc\" // the service\n)\nuse ./tools\n");
         assert_eq!(w.uses, ["./api", "./svc", "./tools"]);
         assert_eq!(w.go, Some(GO_1_23));
+    }
+
+    /// Go 1.27 removed `asynctimerchan`: a module it builds collects timers, whatever it asks.
+    #[test]
+    fn a_go_127_toolchain_collects_timers() {
+        let m = GoMod::parse("module m\ngo 1.21\ntoolchain go1.27.1\n");
+        assert_eq!(m.toolchain, Some(GoVersion::new(1, 27, 1)));
+        assert!(m.semantics().timers_collected());
+        let m = GoMod::parse("module m\ngo 1.22\ntoolchain go1.26.3\n");
+        assert!(!m.semantics().timers_collected());
+        let m = GoMod::parse("module m\ngo 1.27\ngodebug asynctimerchan=1\n");
+        assert!(m.semantics().timers_collected());
+        let m = GoMod::parse("module m\ngo 1.24\ntoolchain go1.27.0\ngodebug asynctimerchan=1\n");
+        assert!(m.semantics().timers_collected());
+        assert_eq!(
+            GoMod::parse("module m\ngo 1.24\ntoolchain default\n").toolchain,
+            None
+        );
     }
 
     #[test]

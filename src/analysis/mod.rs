@@ -113,6 +113,22 @@ pub struct Settings {
     pub severity: Vec<(Code, Severity)>,
     /// Replaces the `go` line of the nearest go.mod (its `godebug` lines still count).
     pub go_version: Option<GoVersion>,
+    /// Checks `_test.go` files too. Off by default: a test runs in a process that ends with it,
+    /// so what it leaks is gone a moment later.
+    pub tests: bool,
+    /// What the timer checks say where the runtime collects timers (Go 1.23 and later).
+    pub collected_timers: CollectedTimers,
+}
+
+/// How the timer checks (`unstopped-ticker`, `time-tick`, `after-in-loop`) report where the
+/// module's Go version collects unreferenced timers, so that what they find is no leak.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CollectedTimers {
+    /// Nothing: there is no leak to report.
+    #[default]
+    Off,
+    /// As hints: a stopped timer is still released sooner.
+    Hint,
 }
 
 impl Settings {
@@ -173,6 +189,23 @@ impl FileContext {
             is_test_file,
             settings: Arc::default(),
             path: Some(path.to_path_buf()),
+        }
+    }
+
+    /// False for a file the settings leave unchecked: a test file, unless `tests` is on.
+    pub fn is_checked(&self) -> bool {
+        !self.is_test_file || self.settings.tests
+    }
+
+    /// The severity of a timer check's finding: a Warning while the runtime keeps unstopped
+    /// timers forever; where it collects them, nothing (or a Hint, if the settings ask).
+    pub fn timer_severity(&self) -> Option<Severity> {
+        if !self.go.timers_collected() {
+            return Some(Severity::Warning);
+        }
+        match self.settings.collected_timers {
+            CollectedTimers::Off => None,
+            CollectedTimers::Hint => Some(Severity::Hint),
         }
     }
 
@@ -246,6 +279,9 @@ pub fn module_findings_reporting(
     index: &dyn module::ModuleIndex,
     skipped: &mut Vec<checks::Skipped>,
 ) -> Vec<Finding> {
+    if !ctx.is_checked() {
+        return Vec::new();
+    }
     let global = checks::contain("global-growth", None, skipped, || {
         checks::global::check(file, index)
     });

@@ -190,7 +190,7 @@ pub fn run(args: &[String]) -> i32 {
 /// Each file's settings from the `leakls.toml` nearest to it (`None`: excluded), or every
 /// configuration error met, each once.
 #[allow(clippy::type_complexity)]
-fn configure(
+pub fn configure(
     files: &[PathBuf],
 ) -> Result<HashMap<PathBuf, Option<Arc<Settings>>>, Vec<config::ConfigError>> {
     let loader = config::Loader::default();

@@ -159,7 +159,9 @@ impl State {
         }
         let ctx = FileContext::for_path(path, self.index.modules.semantics_for(path))
             .with_settings(resolved.settings);
-        (ctx, resolved.excluded)
+        // A test file the settings leave unchecked is treated as excluded: indexed only.
+        let excluded = resolved.excluded || !ctx.is_checked();
+        (ctx, excluded)
     }
 
     fn queue_config_error(&self, error: &ConfigError) {

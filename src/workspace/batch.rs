@@ -172,13 +172,19 @@ fn first_pass(
     parser: &mut tree_sitter::Parser,
     settings: Option<std::sync::Arc<Settings>>,
 ) -> Result<FirstPass, String> {
+    let settings_excluded = settings.is_none();
     let source = read_go_file(path)?;
     let tree = parser
         .parse(&source, None)
         .ok_or_else(|| "the parser gave up".to_string())?;
     let ctx = FileContext::for_path(path, index.modules.semantics_for(path));
     let file = index.update(path, std::sync::Arc::new(FileSummary::new(&source, &tree)));
-    let Some(settings) = settings else {
+    // Excluded, or a test file the settings leave unchecked: indexed only.
+    let ctx = match settings {
+        Some(settings) => ctx.with_settings(settings),
+        None => ctx,
+    };
+    if settings_excluded || !ctx.is_checked() {
         return Ok(FirstPass {
             excluded: true,
             source: None,
@@ -187,8 +193,7 @@ fn first_pass(
             pending: None,
             skipped: Vec::new(),
         });
-    };
-    let ctx = ctx.with_settings(settings);
+    }
     let view = ModuleView {
         package_path: &file.package_path,
         index,

@@ -60,13 +60,10 @@ pub struct Context<'a, 't> {
 }
 
 impl<'t> Context<'_, 't> {
-    /// Warning while the runtime keeps unstopped timers forever; Information once it collects them.
+    /// The severity of the timer checks' findings here (the driver runs them only when there is
+    /// one: see [`FileContext::timer_severity`]).
     pub fn timer_severity(&self) -> Severity {
-        if self.file.go.timers_collected() {
-            Severity::Information
-        } else {
-            Severity::Warning
-        }
+        self.file.timer_severity().unwrap_or(Severity::Hint)
     }
 
     pub fn calls_of(&self, func: TimeFunc) -> Vec<Node<'t>> {
@@ -226,9 +223,13 @@ pub fn run_all_reporting(
 ) -> TreeFindings {
     let root = tree.root_node();
     let mut out = TreeFindings::default();
+    if !file.is_checked() {
+        return out;
+    }
     let time = TimeImport::find(root, source);
     let mut too_deep = Vec::new();
-    if time.is_imported() {
+    // Where the runtime collects timers, the timer checks find no leak: they do not run.
+    if time.is_imported() && file.timer_severity().is_some() {
         for decl in candidate_declarations(root, source, &["Tick", "After"]) {
             if !shallow_enough(decl, &mut too_deep) {
                 continue;
@@ -435,23 +436,38 @@ mod tests {
     }
 
     /// The fixtures check messages; severity is checked here: Warning while unstopped timers
-    /// live forever, Information once the runtime collects them.
+    /// live forever; where the runtime collects them, nothing by default, Hints on request.
     #[test]
     fn severity_follows_the_timer_semantics() {
         let src = "package p\nimport \"time\"\nfunc f(d time.Duration, in chan int) {\n\
                    \tt := time.NewTicker(d)\n\t<-t.C\n\tc := time.Tick(d)\n\t<-c\n\
                    \tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-time.After(d):\n\t\t\treturn\n\t\t}\n\t}\n}\n";
         let tree = crate::analysis::parse(src);
-        for (gomod, want) in [
-            ("module m\ngo 1.22\n", Severity::Warning),
-            ("module m\ngo 1.23\n", Severity::Information),
+        let hints = std::sync::Arc::new(crate::analysis::Settings {
+            collected_timers: crate::analysis::CollectedTimers::Hint,
+            ..Default::default()
+        });
+        for (gomod, default, hinted) in [
+            (
+                "module m\ngo 1.22\n",
+                Some(Severity::Warning),
+                Severity::Warning,
+            ),
+            ("module m\ngo 1.23\n", None, Severity::Hint),
             (
                 "module m\ngo 1.24\ngodebug asynctimerchan=1\n",
+                Some(Severity::Warning),
                 Severity::Warning,
             ),
             (
                 "module m\ngo 1.22\ngodebug asynctimerchan=0\n",
-                Severity::Information,
+                None,
+                Severity::Hint,
+            ),
+            (
+                "module m\ngo 1.22\ntoolchain go1.27.0\n",
+                None,
+                Severity::Hint,
             ),
         ] {
             let ctx = FileContext {
@@ -460,10 +476,17 @@ mod tests {
                 ..FileContext::default()
             };
             let findings = crate::analysis::analyze(src, &tree, &ctx);
-            assert_eq!(findings.len(), 3, "{gomod}: {findings:?}");
-            for f in findings {
-                assert_eq!(f.severity, want, "{gomod}: {}", f.code);
+            match default {
+                Some(want) => {
+                    assert_eq!(findings.len(), 3, "{gomod}: {findings:?}");
+                    assert!(findings.iter().all(|f| f.severity == want), "{gomod}");
+                }
+                None => assert!(findings.is_empty(), "{gomod}: {findings:?}"),
             }
+            let ctx = ctx.with_settings(hints.clone());
+            let findings = crate::analysis::analyze(src, &tree, &ctx);
+            assert_eq!(findings.len(), 3, "{gomod} with hints: {findings:?}");
+            assert!(findings.iter().all(|f| f.severity == hinted), "{gomod}");
         }
     }
 }

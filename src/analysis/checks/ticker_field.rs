@@ -10,9 +10,12 @@ use std::collections::HashSet;
 use super::super::fix::{Edit, Fix};
 use super::super::module::{ModuleFile, ModuleIndex};
 use super::super::summary::{BodyLayout, Method};
-use crate::analysis::{Code, FileContext, Finding, Severity};
+use crate::analysis::{Code, FileContext, Finding};
 
 pub fn check(file: &ModuleFile, ctx: &FileContext, index: &dyn ModuleIndex) -> Vec<Finding> {
+    let Some(severity) = ctx.timer_severity() else {
+        return Vec::new();
+    };
     let fields: Vec<_> = file
         .summary
         .iter()
@@ -37,11 +40,6 @@ pub fn check(file: &ModuleFile, ctx: &FileContext, index: &dyn ModuleIndex) -> V
             handled.extend(d.escaped_fields.iter().map(String::as_str));
         }
     }
-    let severity = if ctx.go.timers_collected() {
-        Severity::Information
-    } else {
-        Severity::Warning
-    };
     let why = if ctx.go.timers_collected() {
         "since Go 1.23 the runtime collects it once the value is unreferenced, but Stop releases it at once"
     } else {

@@ -1,6 +1,7 @@
 package afterneg
 
 import (
+	"context"
 	"fmt"
 	"time"
 )
@@ -103,5 +104,73 @@ func resetTimer(in chan int, d time.Duration) {
 		case <-timer.C:
 			return
 		}
+	}
+}
+
+// Every other case leaves the loop: at most one timer is ever abandoned.
+func otherCaseReturns(ctx context.Context, d time.Duration, poll func()) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(d):
+			poll()
+		}
+	}
+}
+
+// A labeled break leaves the loop too, and so does a call that never returns.
+func otherCasesLeave(stop, fatal chan struct{}, d time.Duration, poll func()) {
+loop:
+	for {
+		select {
+		case <-stop:
+			break loop
+		case <-fatal:
+			panic("fatal")
+		case <-time.After(d):
+			poll()
+		}
+	}
+}
+
+// A loop bounded by a constant abandons a constant number of timers at most (a test's wait).
+func boundedWait(done chan struct{}) {
+	for i := 0; i < 3; i++ {
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+			panic("timeout")
+		}
+	}
+	for range 3 {
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// One channel made on the first pass and kept: the lazy timeout.
+func lazyTimeout(in chan int, d time.Duration) {
+	var timeout <-chan time.Time
+	for {
+		if timeout == nil {
+			timeout = time.After(d)
+		}
+		select {
+		case v := <-in:
+			fmt.Println(v)
+		case <-timeout:
+			return
+		}
+	}
+}
+
+// The channel is made on every pass, but no select waits on it beside a case that loops.
+func timeoutOnly(d time.Duration, n int, work func(<-chan time.Time)) {
+	for i := 0; i < n; i++ {
+		timeout := time.After(d)
+		work(timeout)
 	}
 }

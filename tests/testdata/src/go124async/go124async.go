@@ -24,7 +24,7 @@ func after(in chan int, d time.Duration) {
 		select {
 		case v := <-in:
 			fmt.Println(v)
-		case <-time.After(d): // want `after-in-loop: time.After in a loop starts a new timer on every iteration: before Go 1.23 each abandoned timer stays in memory until it fires`
+		case <-time.After(d): // want `after-in-loop: time.After in a loop starts a new timer on every iteration and abandons it each time .v := <-in. wins and the loop goes on: before Go 1.23 each abandoned timer stays in memory until it fires`
 			return
 		}
 	}

@@ -1,4 +1,4 @@
-package go123
+package go123hint
 
 import (
 	"fmt"
@@ -7,7 +7,6 @@ import (
 
 func ticker(d time.Duration) {
 	t := time.NewTicker(d) // want `unstopped-ticker: ticker .t. is never stopped: since Go 1.23 the runtime collects it once unreferenced, but Stop releases it at once`
-	defer t.Stop()
 	<-t.C
 }
 
@@ -16,9 +15,7 @@ func discarded(d time.Duration) {
 }
 
 func tick(d time.Duration) {
-	ticker := time.NewTicker(d)
-	defer ticker.Stop()
-	c := ticker.C // want `time-tick: the ticker behind time.Tick can never be stopped: since Go 1.23 the runtime collects it once unreferenced, but it keeps firing until then`
+	c := time.Tick(d) // want `time-tick: the ticker behind time.Tick can never be stopped: since Go 1.23 the runtime collects it once unreferenced, but it keeps firing until then`
 	<-c
 }
 
@@ -27,7 +24,7 @@ func after(in chan int, d time.Duration) {
 		select {
 		case v := <-in:
 			fmt.Println(v)
-		case <-time.After(d): // want `after-in-loop: time.After in a loop starts a new timer on every iteration: since Go 1.23 an abandoned timer is collected`
+		case <-time.After(d): // want `after-in-loop: time.After in a loop starts a new timer on every iteration and abandons it each time .v := <-in. wins and the loop goes on: since Go 1.23 an abandoned timer is collected`
 			return
 		}
 	}

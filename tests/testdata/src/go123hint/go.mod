@@ -1,0 +1,3 @@
+module leakls.test/go123hint
+
+go 1.23

@@ -1,0 +1,3 @@
+module leakls.test/testfiles
+
+go 1.22

@@ -1,0 +1,3 @@
+module leakls.test/testfileson
+
+go 1.22
