@@ -43,6 +43,8 @@ pub trait ModuleIndex: TypeIndex + Sync {
     fn package_files(&self, package_path: &str) -> Vec<Arc<ModuleFile>>;
     /// Every file that writes to, or hands over, the package-level `name` of `package_path`.
     fn users_of(&self, package_path: &str, name: &str) -> Vec<Arc<ModuleFile>>;
+    /// Every indexed file that imports the package `package_path`, in path order.
+    fn importers_of(&self, package_path: &str) -> Vec<Arc<ModuleFile>>;
 }
 
 /// An index with nothing in it: a file analysed on its own.
@@ -59,6 +61,9 @@ impl ModuleIndex for EmptyIndex {
         Vec::new()
     }
     fn users_of(&self, _: &str, _: &str) -> Vec<Arc<ModuleFile>> {
+        Vec::new()
+    }
+    fn importers_of(&self, _: &str) -> Vec<Arc<ModuleFile>> {
         Vec::new()
     }
 }

@@ -530,13 +530,76 @@ pub fn declares_variable(id: Node) -> bool {
         "expression_list" => parent.parent().is_some_and(|gp| {
             let declares = match gp.kind() {
                 "short_var_declaration" => true,
-                "range_clause" => gp.child(1).is_some_and(|op| op.kind() == ":="),
+                "range_clause" | "receive_statement" => {
+                    let mut cursor = gp.walk();
+                    let walrus = gp.children(&mut cursor).any(|c| c.kind() == ":=");
+                    walrus
+                }
                 _ => false,
             };
             declares && gp.field("left") == Some(parent)
         }),
         _ => false,
     }
+}
+
+/// The declaration, inside `func`, of the variable the identifier `id` names: among those
+/// whose scope holds `id` and that come before it, the innermost (the latest). `None` when
+/// `func` declares no such variable around `id`: a package-level name, or another function's.
+pub fn declaration_in_scope<'t>(id: Node<'t>, func: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let at = id.start_byte();
+    identifiers_named(func, source, text(id, source))
+        .into_iter()
+        .filter(|d| declares_variable(*d) && scope_starts(*d) <= at)
+        .filter(|d| scope_of(*d).is_some_and(|s| s.byte_range().contains(&at)))
+        .max_by_key(|d| d.start_byte())
+}
+
+/// Where the scope of the variable `decl` declares begins: at the parameter for a parameter,
+/// else after the statement or clause that declares it (in `x := x + 1` the right `x` is
+/// another variable).
+fn scope_starts(decl: Node) -> usize {
+    let Some(parent) = decl.parent() else {
+        return decl.end_byte();
+    };
+    match parent.kind() {
+        "parameter_declaration" | "variadic_parameter_declaration" => decl.start_byte(),
+        "expression_list" => parent.parent().map_or(parent.end_byte(), |s| s.end_byte()),
+        _ => parent.end_byte(),
+    }
+}
+
+/// Where a variable declared by `decl` can be named: its function for a parameter, the
+/// statement for a variable its header declares (`for`, `if`, `switch`), else the block or case
+/// it is declared in.
+fn scope_of(decl: Node) -> Option<Node> {
+    let mut cur = decl.parent();
+    let parameter = cur.is_some_and(|p| p.kind().contains("parameter_declaration"));
+    while let Some(n) = cur {
+        let kind = n.kind();
+        if is_function(kind) {
+            return Some(n);
+        }
+        if !parameter
+            && matches!(
+                kind,
+                "block"
+                    | "expression_case"
+                    | "type_case"
+                    | "communication_case"
+                    | "default_case"
+                    | "for_statement"
+                    | "if_statement"
+                    | "expression_switch_statement"
+                    | "type_switch_statement"
+                    | "source_file"
+            )
+        {
+            return Some(n);
+        }
+        cur = n.parent();
+    }
+    None
 }
 
 /// The position of `child` among the named children of `list`.

@@ -41,11 +41,17 @@ pub trait ImportResolver {
     fn import_path(&self, local_name: &str) -> Option<String>;
 }
 
-impl ImportResolver for Vec<(String, String)> {
+impl ImportResolver for &[(String, String)] {
     fn import_path(&self, local_name: &str) -> Option<String> {
         self.iter()
             .find(|(local, _)| local == local_name)
             .map(|(_, path)| path.clone())
+    }
+}
+
+impl ImportResolver for Vec<(String, String)> {
+    fn import_path(&self, local_name: &str) -> Option<String> {
+        self.as_slice().import_path(local_name)
     }
 }
 

@@ -23,6 +23,8 @@ pub struct Index {
     packages: DashMap<String, BTreeSet<PathBuf>>,
     /// Package-level name → the files that write or hand it over.
     users: DashMap<Target, HashSet<PathBuf>>,
+    /// Import path → the files that import it.
+    importers: DashMap<String, BTreeSet<PathBuf>>,
     pub modules: ModuleCache,
 }
 
@@ -54,6 +56,7 @@ impl Index {
             summary,
         });
         let old = self.files.insert(path.to_path_buf(), file.clone());
+        self.file_imports(path, old.as_deref(), Some(&file));
         let old_targets = old.as_ref().map(|f| targets(f)).unwrap_or_default();
         let new_targets = targets(&file);
         for t in old_targets.difference(&new_targets) {
@@ -79,10 +82,32 @@ impl Index {
         file
     }
 
+    /// Moves `path` from the importers of what `old` imports to those of what `new` does.
+    fn file_imports(&self, path: &Path, old: Option<&ModuleFile>, new: Option<&ModuleFile>) {
+        let paths = |f: Option<&ModuleFile>| -> HashSet<String> {
+            f.map(|f| f.summary.imports.iter().map(|(_, p)| p.clone()).collect())
+                .unwrap_or_default()
+        };
+        let (before, after) = (paths(old), paths(new));
+        for gone in before.difference(&after) {
+            if let Some(mut files) = self.importers.get_mut(gone) {
+                files.remove(path);
+            }
+            self.importers.remove_if(gone, |_, files| files.is_empty());
+        }
+        for added in after.difference(&before) {
+            self.importers
+                .entry(added.clone())
+                .or_default()
+                .insert(path.to_path_buf());
+        }
+    }
+
     pub fn remove(&self, path: &Path) {
         let Some((_, old)) = self.files.remove(path) else {
             return;
         };
+        self.file_imports(path, Some(&old), None);
         for t in targets(&old) {
             if let Some(mut users) = self.users.get_mut(&t) {
                 users.remove(path);
@@ -123,6 +148,7 @@ impl Index {
         self.files.clear();
         self.packages.clear();
         self.users.clear();
+        self.importers.clear();
         for (path, summary) in all {
             self.update(&path, summary);
         }
@@ -166,6 +192,16 @@ impl TypeIndex for Index {
 impl ModuleIndex for Index {
     fn package_files(&self, package_path: &str) -> Vec<Arc<ModuleFile>> {
         let Some(paths) = self.packages.get(package_path) else {
+            return Vec::new();
+        };
+        paths
+            .iter()
+            .filter_map(|p| self.files.get(p).map(|f| f.clone()))
+            .collect()
+    }
+
+    fn importers_of(&self, package_path: &str) -> Vec<Arc<ModuleFile>> {
+        let Some(paths) = self.importers.get(package_path) else {
             return Vec::new();
         };
         paths

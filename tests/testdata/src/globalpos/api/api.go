@@ -2,9 +2,16 @@
 package api
 
 import (
+	"net/http"
+
 	"leakls.test/globalpos/registry"
 	reg "leakls.test/globalpos/registry"
 )
+
+// HelloHandler registers the client a request names.
+func HelloHandler(w http.ResponseWriter, r *http.Request) {
+	Hello(r.URL.Query().Get("id"))
+}
 
 // Hello registers a client.
 func Hello(id string) {

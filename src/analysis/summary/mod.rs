@@ -6,7 +6,7 @@
 //! A summary is kept per top-level declaration, with offsets relative to the declaration's start,
 //! so an edit re-summarises only the declarations it touches.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -14,6 +14,11 @@ use tree_sitter::{Node, Tree};
 
 use super::syntax::{self, text, Fields};
 use super::types::TypeExpr;
+
+mod code;
+pub mod repeat;
+
+pub use repeat::{Bound, Call, Callee, FuncName, Growth, Key, Repeat};
 
 /// Pointer levels an initializer such as `& &T{}` may spell before its type counts as unknown.
 const MAX_ADDRESS_OF: usize = 64;
@@ -59,6 +64,8 @@ pub struct Use {
     /// Inside `init`, a `Register*`/`register*` function, or a package-level initializer:
     /// code that fills a table once.
     pub setup: bool,
+    /// For a growth ([`UseKind::grows`]): what repeats it, what bounds it, and its key.
+    pub growth: Option<Box<Growth>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -115,6 +122,14 @@ pub struct DeclSummary {
     /// Field names `f` whose ticker value leaves through `x.f` (argument, return, alias).
     pub escaped_fields: Vec<String>,
     pub ticker_fields: Vec<TickerField>,
+    /// The function or method declared, if this is one.
+    pub func: Option<FuncName>,
+    /// It serves HTTP requests: every call it makes repeats per request.
+    pub handler: bool,
+    /// Calls of package-level functions and of methods, each once per way it repeats.
+    pub calls: Vec<Call>,
+    /// Package-level constants: (name, the type their declaration spells).
+    pub consts: Vec<(String, Option<TypeExpr>)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -130,6 +145,8 @@ pub struct FileSummary {
     /// (Re-summarising on every keystroke while the file is broken, as it is mid-typing, would
     /// put the whole file on the per-edit path.)
     pub had_errors: bool,
+    /// A `//go:build ignore` file: a program of its own (a generator), not part of the package.
+    pub build_ignore: bool,
 }
 
 /// One top-level declaration: where it is now, and what it contributes.
@@ -182,6 +199,7 @@ impl FileSummary {
                 decl.kind(),
                 "type_declaration"
                     | "var_declaration"
+                    | "const_declaration"
                     | "function_declaration"
                     | "method_declaration"
             ) {
@@ -208,6 +226,7 @@ impl FileSummary {
             time,
             decls,
             had_errors,
+            build_ignore: is_build_ignored(root, source),
         }
     }
 
@@ -233,6 +252,22 @@ impl FileSummary {
             .filter(move |(_, p)| p == path)
             .map(|(l, _)| l.as_str())
     }
+}
+
+/// A `//go:build ignore` line before the package clause (the go command's convention for a
+/// file that is a program of its own, such as a generator run by `go run gen.go`).
+fn is_build_ignored(root: Node, source: &str) -> bool {
+    let mut cursor = root.walk();
+    for child in root.children(&mut cursor) {
+        if child.kind() != "comment" {
+            return false;
+        }
+        let line = text(child, source);
+        if let Some(expr) = line.strip_prefix("//go:build") {
+            return expr.split_whitespace().collect::<Vec<_>>() == ["ignore"];
+        }
+    }
+    false
 }
 
 /// Old declaration ranges moved through the edits; a declaration any edit touched is dropped.
@@ -342,6 +377,22 @@ impl SummaryContext<'_> {
                     self.walk_code(decl, base, true, &mut out);
                 }
             }
+            "const_declaration" => {
+                syntax::walk(decl, |n| {
+                    if n.kind() != "const_spec" {
+                        return true;
+                    }
+                    let ty = n
+                        .field("type")
+                        .map(|t| TypeExpr::from_node(t, self.source, self.imports));
+                    let mut c = n.walk();
+                    for name in n.children_by_field_name("name", &mut c) {
+                        out.consts
+                            .push((text(name, self.source).to_string(), ty.clone()));
+                    }
+                    false
+                });
+            }
             "function_declaration" | "method_declaration" => {
                 let name = decl
                     .field("name")
@@ -352,6 +403,11 @@ impl SummaryContext<'_> {
                         out.methods.push(m);
                     }
                 }
+                out.func = Some(FuncName {
+                    name: name.to_string(),
+                    receiver: out.methods.first().map(|m| m.receiver_type.clone()),
+                });
+                out.handler = repeat::is_handler(decl, self.source, self.imports);
                 self.walk_code(decl, base, is_setup_function(name), &mut out);
             }
             _ => {}
@@ -454,60 +510,6 @@ impl SummaryContext<'_> {
             body_layout,
         })
     }
-
-    /// Records writes to package-level names, stopped and escaping fields, and tickers stored in
-    /// fields, in the code of one declaration, in one walk of it (walking costs as much as
-    /// everything else the summary does). A name declared anywhere in the declaration shadows the
-    /// package-level one, so uses are recorded as they come and those of local names dropped at
-    /// the end.
-    fn walk_code(&self, decl: Node, base: usize, setup: bool, out: &mut DeclSummary) {
-        let receiver = (decl.kind() == "method_declaration")
-            .then(|| {
-                out.methods
-                    .first()
-                    .map(|m| (m.receiver_name.clone(), m.receiver_type.clone()))
-            })
-            .flatten();
-        let mut walker = CodeWalker {
-            ctx: self,
-            locals: HashSet::new(),
-            base,
-            base_row: decl.start_position().row,
-            setup,
-            receiver,
-            unresolved_owners: Vec::new(),
-        };
-        let first_use = out.uses.len();
-        static VISITED: std::sync::LazyLock<syntax::KindSet> =
-            std::sync::LazyLock::new(|| syntax::KindSet::new(CodeWalker::KINDS));
-        static OPAQUE: std::sync::LazyLock<syntax::KindSet> =
-            std::sync::LazyLock::new(|| syntax::KindSet::new(CodeWalker::OPAQUE));
-        syntax::walk_with_ancestors(decl, |n, ancestors| {
-            if VISITED.contains(n) {
-                let kind = n.kind();
-                walker.declare(n, kind);
-                walker.visit(n, kind, ancestors, out);
-            }
-            !OPAQUE.contains(n)
-        });
-        let CodeWalker {
-            locals,
-            unresolved_owners,
-            ..
-        } = walker;
-        let tentative = out.uses.split_off(first_use);
-        out.uses.extend(tentative.into_iter().filter(|u| {
-            let spelled = u.target.package.as_deref().unwrap_or(&u.target.name);
-            !locals.contains(spelled)
-        }));
-        // Only a ticker stored through a local needs the locals' types: rare, so walk again.
-        if !unresolved_owners.is_empty() {
-            let types = self.local_types(decl);
-            for (i, name) in unresolved_owners {
-                out.ticker_fields[i].owner = types.get(name).cloned().flatten();
-            }
-        }
-    }
 }
 
 impl SummaryContext<'_> {
@@ -581,395 +583,6 @@ impl SummaryContext<'_> {
             true
         });
         out
-    }
-}
-
-struct CodeWalker<'a> {
-    ctx: &'a SummaryContext<'a>,
-    /// Every name declared inside the declaration (parameters, `:=`, `var`, `const`, range
-    /// variables). Telling scopes apart is not worth it for this purpose.
-    locals: HashSet<&'a str>,
-    base: usize,
-    base_row: usize,
-    setup: bool,
-    /// (receiver variable, receiver type) of the method being walked.
-    receiver: Option<(Option<String>, String)>,
-    /// Tickers stored in a field of a local (index into `ticker_fields`, the local's name):
-    /// its type is known once every local is.
-    unresolved_owners: Vec<(usize, &'a str)>,
-}
-
-/// Calls that only read their arguments.
-fn is_read_only_call(callee: &str) -> bool {
-    matches!(
-        callee,
-        "len" | "cap" | "copy" | "print" | "println" | "append"
-    ) || [
-        "fmt.", "log.", "json.", "slog.", "errors.", "strings.", "strconv.",
-    ]
-    .iter()
-    .any(|p| callee.starts_with(p))
-}
-
-impl CodeWalker<'_> {
-    fn source(&self) -> &str {
-        self.ctx.source
-    }
-
-    fn rel(&self, n: Node) -> Range<usize> {
-        n.start_byte() - self.base..n.end_byte() - self.base
-    }
-
-    fn record(&self, out: &mut DeclSummary, target: NameRef, kind: UseKind, at: Node) {
-        out.uses.push(Use {
-            target,
-            kind,
-            range: self.rel(at),
-            row: at.start_position().row - self.base_row,
-            setup: self.setup,
-        });
-    }
-
-    /// A package-level name: an identifier, or `pkg.Name` through an import. Until the walk
-    /// ends, a local of the same name may still turn up: `walk_code` drops those uses then.
-    fn global_ref(&self, n: Node) -> Option<NameRef> {
-        let n = syntax::unparen(n);
-        match n.kind() {
-            "identifier" => {
-                let name = text(n, self.source());
-                (name != "_").then(|| NameRef {
-                    package: None,
-                    name: name.to_string(),
-                })
-            }
-            "selector_expression" => {
-                let operand = n.field("operand")?;
-                let field = n.field("field")?;
-                let local = text(operand, self.source());
-                (operand.kind() == "identifier" && self.ctx.imports.iter().any(|(l, _)| l == local))
-                    .then(|| NameRef {
-                        package: Some(local.to_string()),
-                        name: text(field, self.source()).to_string(),
-                    })
-            }
-            _ => None,
-        }
-    }
-
-    /// Notes the names `n` declares.
-    /// Every kind [`Self::declare`] or [`Self::visit`] looks at: the walk skips the others.
-    const KINDS: &'static [&'static str] = &[
-        "parameter_declaration",
-        "variadic_parameter_declaration",
-        "var_spec",
-        "const_spec",
-        "short_var_declaration",
-        "range_clause",
-        "receive_statement",
-        "assignment_statement",
-        "inc_statement",
-        "dec_statement",
-        "call_expression",
-        "unary_expression",
-        "return_statement",
-        "send_statement",
-        "keyed_element",
-        "literal_element",
-        "selector_expression",
-        "composite_literal",
-    ];
-
-    /// Kinds whose insides hold nothing the walk records: types (a name in a type is not a use
-    /// of a variable) and string literals. The walk does not descend into them.
-    const OPAQUE: &'static [&'static str] = &[
-        "struct_type",
-        "interface_type",
-        "function_type",
-        "pointer_type",
-        "slice_type",
-        "array_type",
-        "map_type",
-        "channel_type",
-        "qualified_type",
-        "generic_type",
-        "type_parameter_list",
-        "interpreted_string_literal",
-        "raw_string_literal",
-    ];
-
-    fn declare(&mut self, n: Node, kind: &str) {
-        let source = self.ctx.source;
-        match kind {
-            "parameter_declaration"
-            | "variadic_parameter_declaration"
-            | "var_spec"
-            | "const_spec" => {
-                let mut c = n.walk();
-                for name in n.children_by_field_name("name", &mut c) {
-                    self.locals.insert(text(name, source));
-                }
-            }
-            "short_var_declaration" | "range_clause" | "receive_statement" => {
-                let declares = kind == "short_var_declaration"
-                    || n.children(&mut n.walk()).any(|c| c.kind() == ":=");
-                if declares {
-                    if let Some(left) = n.field("left") {
-                        let mut c = left.walk();
-                        for id in left.named_children(&mut c) {
-                            self.locals.insert(text(id, source));
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// Records what `n` does to package-level names and fields; `ancestors` ends with its parent.
-    fn visit(&mut self, n: Node, kind: &str, ancestors: &[Node], out: &mut DeclSummary) {
-        match kind {
-            "assignment_statement" => self.assignment(n, out),
-            "inc_statement" | "dec_statement" => {
-                if let Some(index) = n.named_child(0).filter(|c| c.kind() == "index_expression") {
-                    if let Some(t) = index.field("operand").and_then(|o| self.global_ref(o)) {
-                        self.record(out, t, UseKind::IndexSet, n);
-                    }
-                }
-            }
-            "call_expression" => self.call(n, out),
-            "unary_expression" if n.child(0).is_some_and(|op| op.kind() == "&") => {
-                if let Some(t) = n.field("operand").and_then(|o| self.global_ref(o)) {
-                    self.record(out, t, UseKind::Escape, n);
-                }
-            }
-            "return_statement"
-            | "short_var_declaration"
-            | "send_statement"
-            | "keyed_element"
-            | "literal_element" => self.escapes_in(n, out),
-            "selector_expression" => self.field_use(n, ancestors, out),
-            "composite_literal" => self.literal_tickers(n, out),
-            _ => {}
-        }
-    }
-
-    /// Values handed over whole (returned, aliased, sent, put in a literal) escape.
-    fn escapes_in(&self, n: Node, out: &mut DeclSummary) {
-        let values: Vec<Node> = match n.kind() {
-            "short_var_declaration" => n
-                .field("right")
-                .map(|r| r.named_children(&mut r.walk()).collect())
-                .unwrap_or_default(),
-            "return_statement" => n
-                .named_child(0)
-                .map(|l| l.named_children(&mut l.walk()).collect())
-                .unwrap_or_default(),
-            "send_statement" => n.field("value").into_iter().collect(),
-            _ => n.named_children(&mut n.walk()).collect(),
-        };
-        for v in values {
-            if let Some(t) = self.global_ref(v) {
-                self.record(out, t, UseKind::Escape, v);
-            }
-        }
-    }
-
-    fn assignment(&mut self, n: Node, out: &mut DeclSummary) {
-        let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
-            return;
-        };
-        let plain = n
-            .field("operator")
-            .is_some_and(|op| text(op, self.source()) == "=");
-        let lhs: Vec<Node> = left.named_children(&mut left.walk()).collect();
-        let rhs: Vec<Node> = right.named_children(&mut right.walk()).collect();
-        for (i, target) in lhs.iter().enumerate() {
-            let value = (lhs.len() == rhs.len()).then(|| rhs[i]);
-            if let Some(t) = self.global_ref(*target) {
-                if !plain {
-                    continue; // `n += 1` on a number
-                }
-                let kind = match value {
-                    Some(v) if self.is_append_to(v, *target) => UseKind::Append,
-                    _ => UseKind::Reassign,
-                };
-                self.record(out, t, kind, n);
-            } else if target.kind() == "index_expression" {
-                if let Some(t) = target.field("operand").and_then(|o| self.global_ref(o)) {
-                    self.record(out, t, UseKind::IndexSet, n);
-                }
-            } else if target.kind() == "selector_expression" {
-                if let Some(v) = value.filter(|v| self.is_new_ticker(*v)) {
-                    let field = target
-                        .field("field")
-                        .map(|f| text(f, self.source()).to_string())
-                        .unwrap_or_default();
-                    let owner = target
-                        .field("operand")
-                        .and_then(|o| self.owner_type(o, out.ticker_fields.len()));
-                    out.ticker_fields.push(TickerField {
-                        owner,
-                        field,
-                        call: self.rel(v),
-                        in_literal: false,
-                    });
-                }
-            }
-            // The right-hand side aliases a global: `other = sessions`.
-            if let Some(v) = value {
-                if let Some(t) = self.global_ref(v) {
-                    self.record(out, t, UseKind::Escape, v);
-                }
-            }
-        }
-    }
-
-    /// `append(x, ...)` where x is spelled exactly as the assignment's target.
-    fn is_append_to(&self, value: Node, target: Node) -> bool {
-        value.kind() == "call_expression"
-            && value
-                .field("function")
-                .is_some_and(|f| text(f, self.source()) == "append")
-            && value
-                .field("arguments")
-                .and_then(|a| a.named_child(0))
-                .is_some_and(|first| text(first, self.source()) == text(target, self.source()))
-    }
-
-    fn is_new_ticker(&self, n: Node) -> bool {
-        n.kind() == "call_expression" && self.ctx.time.is_call_of(n, self.source(), "NewTicker")
-    }
-
-    /// The struct type of `x` in `x.f`: the method's receiver type when `x` is the receiver.
-    /// Otherwise a local whose declaration spells its type (`x := &T{}`, `var x T`, `x *T`),
-    /// which `walk_code` fills in as ticker field `index` once the walk is over.
-    fn owner_type(&mut self, operand: Node, index: usize) -> Option<String> {
-        if operand.kind() != "identifier" {
-            return None;
-        }
-        let name = text(operand, self.ctx.source);
-        if let Some((receiver, ty)) = &self.receiver {
-            if receiver.as_deref() == Some(name) {
-                return Some(ty.clone());
-            }
-        }
-        self.unresolved_owners.push((index, name));
-        None
-    }
-
-    fn call(&self, n: Node, out: &mut DeclSummary) {
-        let Some(callee) = n.field("function") else {
-            return;
-        };
-        let args: Vec<Node> = n
-            .field("arguments")
-            .map(|a| a.named_children(&mut a.walk()).collect())
-            .unwrap_or_default();
-        let callee_text = text(callee, self.source());
-        match callee_text {
-            "delete" | "clear" => {
-                if let Some(t) = args.first().and_then(|a| self.global_ref(*a)) {
-                    self.record(out, t, UseKind::Remove, n);
-                }
-                return;
-            }
-            _ => {}
-        }
-        if callee.kind() == "selector_expression" {
-            let method = callee
-                .field("field")
-                .map(|f| text(f, self.source()))
-                .unwrap_or("");
-            if let Some(t) = callee.field("operand").and_then(|o| self.global_ref(o)) {
-                let kind = match method {
-                    "Store" | "LoadOrStore" => Some(UseKind::Store),
-                    "Delete" | "LoadAndDelete" | "Swap" | "CompareAndDelete" | "CompareAndSwap"
-                    | "Clear" => Some(UseKind::Remove),
-                    _ => None,
-                };
-                if let Some(kind) = kind {
-                    self.record(out, t, kind, n);
-                }
-            }
-        }
-        if !is_read_only_call(callee_text) {
-            for arg in args {
-                if let Some(t) = self.global_ref(arg) {
-                    self.record(out, t, UseKind::Escape, arg);
-                }
-            }
-        }
-    }
-
-    /// `x.f.Stop` stops field f; `x.f` handed over whole lets someone else stop it.
-    fn field_use(&self, n: Node, ancestors: &[Node], out: &mut DeclSummary) {
-        let Some(operand) = n.field("operand") else {
-            return;
-        };
-        if operand.kind() == "selector_expression"
-            && n.field("field")
-                .is_some_and(|f| text(f, self.source()) == "Stop")
-        {
-            if let Some(field) = operand.field("field") {
-                out.stopped_fields
-                    .push(text(field, self.source()).to_string());
-            }
-            return;
-        }
-        // `Node::parent` searches down from the root: the walk's ancestors are free.
-        let Some((&parent, above)) = ancestors.split_last() else {
-            return;
-        };
-        let handed_over = match parent.kind() {
-            "argument_list" | "expression_list" | "keyed_element" | "literal_element" => {
-                // On the left of an assignment it is written, not handed over.
-                !(parent.kind() == "expression_list"
-                    && above
-                        .last()
-                        .is_some_and(|gp| gp.field("left") == Some(parent)))
-            }
-            "send_statement" | "return_statement" => true,
-            "unary_expression" => parent.child(0).is_some_and(|op| op.kind() == "&"),
-            _ => false,
-        };
-        if handed_over {
-            if let Some(field) = n.field("field") {
-                out.escaped_fields
-                    .push(text(field, self.source()).to_string());
-            }
-        }
-    }
-
-    /// `T{f: time.NewTicker(d)}` and `&T{...}`.
-    fn literal_tickers(&self, n: Node, out: &mut DeclSummary) {
-        let owner = n
-            .field("type")
-            .and_then(|t| TypeExpr::from_node(t, self.source(), self.ctx.imports).base_name());
-        let Some(body) = n.field("body") else {
-            return;
-        };
-        let mut cursor = body.walk();
-        for element in body.named_children(&mut cursor) {
-            if element.kind() != "keyed_element" {
-                continue;
-            }
-            let (Some(key), Some(value)) = (element.named_child(0), element.named_child(1)) else {
-                continue;
-            };
-            let value = if value.kind() == "literal_element" {
-                value.named_child(0).unwrap_or(value)
-            } else {
-                value
-            };
-            if self.is_new_ticker(value) {
-                out.ticker_fields.push(TickerField {
-                    owner: owner.clone(),
-                    field: text(key, self.source()).to_string(),
-                    call: self.rel(value),
-                    in_literal: true,
-                });
-            }
-        }
     }
 }
 

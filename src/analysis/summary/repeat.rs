@@ -1,0 +1,659 @@
+//! What makes code run again and again while a program serves: a request handler, a loop that
+//! waits for events, and the calls made from them. `global-growth` reports a table only when
+//! it grows on such a path, with keys that are not bounded: one-shot programs, start-up
+//! registries and caches keyed by a type fill up once and stop.
+//!
+//! Everything here is found in one declaration's syntax; following calls across declarations
+//! and files is the check's business, from the [`Call`]s recorded here.
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use super::NameRef;
+use crate::analysis::syntax::{self, text, unparen, Fields};
+use crate::analysis::types::TypeExpr;
+
+/// Why a statement runs once per request or event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Repeat {
+    /// In an HTTP handler (an `http.ResponseWriter` or `*http.Request` parameter).
+    Request,
+    /// In the body of a loop that waits for events: `for { conn := l.Accept(); ... }`, a
+    /// `for` around a `select` or a receive, or a range over a channel.
+    Event,
+}
+
+/// Why a growth stays bounded whatever repeats it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bound {
+    /// The function compares the table's length with something (`if len(m) < max`).
+    Capped,
+    /// It runs under `sync.Once` (`once.Do(func() { ... })`, `sync.OnceFunc`).
+    Once,
+}
+
+/// The key of a map write or `Store`, as far as the declaration shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Key {
+    /// An append: no key.
+    None,
+    /// A literal, or a name of another package (`m["config"]`, `m[http.MethodGet]`).
+    Constant,
+    /// A name not declared in the function: a package-level constant or variable.
+    Name(String),
+    /// A local whose declaration spells its type (`var k Kind`).
+    Typed(TypeExpr),
+    /// The function's parameter at this position (counting from 0, the receiver not counted),
+    /// and its type: its callers say what it holds.
+    Param(usize, TypeExpr),
+    /// A composite literal of these keys (`layoutKey{t, rcvr}`): bounded if each one is.
+    Composite(Vec<Key>),
+    /// A type as a value: `reflect.TypeOf(v)`, `v.Type()`. There are as many as types.
+    TypeValue,
+    /// Anything else: a value computed from the input, as far as leakls can tell.
+    Other,
+}
+
+/// What the check needs to know about one growth site besides where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Growth {
+    pub repeats: Option<Repeat>,
+    pub bound: Option<Bound>,
+    pub key: Key,
+}
+
+/// The function a declaration declares, as its callers name it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FuncName {
+    pub name: String,
+    /// The receiver's type for a method.
+    pub receiver: Option<String>,
+}
+
+impl FuncName {
+    /// `remember`, `Hub.add`.
+    pub fn display(&self) -> String {
+        match &self.receiver {
+            Some(t) => format!("{t}.{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// A call of a package-level function or of a method, and whether it is made on every request
+/// or event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Call {
+    pub callee: Callee,
+    pub repeats: Option<Repeat>,
+    /// Bit `i` set: the argument at position `i` is a constant (a literal, or a name of
+    /// another package). Positions past 63 are never set.
+    pub constant_args: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Callee {
+    /// `f(...)` or `pkg.F(...)`.
+    Function(NameRef),
+    /// `x.m(...)`: a method of some type, by name.
+    Method(String),
+}
+
+/// Answers "does this node run on every request or event, or under `sync.Once`?" for the nodes
+/// of one declaration, remembering which loops wait for events.
+pub struct RepeatFinder<'a> {
+    source: &'a str,
+    imports: &'a [(String, String)],
+    event_loops: HashMap<usize, bool>,
+}
+
+impl<'a> RepeatFinder<'a> {
+    pub fn new(source: &'a str, imports: &'a [(String, String)]) -> RepeatFinder<'a> {
+        RepeatFinder {
+            source,
+            imports,
+            event_loops: HashMap::new(),
+        }
+    }
+
+    /// What repeats a node whose ancestors in the declaration are `ancestors` (parent last),
+    /// and whether it runs under `sync.Once`. The innermost reason wins: a `once.Do` inside a
+    /// handler runs once.
+    pub fn context(&mut self, node: Node, ancestors: &[Node]) -> (Option<Repeat>, bool) {
+        let mut child = node;
+        for &a in ancestors.iter().rev() {
+            match a.kind() {
+                "func_literal" => {
+                    if is_handler(a, self.source, self.imports) {
+                        return (Some(Repeat::Request), false);
+                    }
+                    if self.runs_once(a) {
+                        return (None, true);
+                    }
+                }
+                "function_declaration" | "method_declaration" => {
+                    let request = is_handler(a, self.source, self.imports);
+                    return (request.then_some(Repeat::Request), false);
+                }
+                "for_statement" if a.field("body") == Some(child) && self.is_event_loop(a) => {
+                    return (Some(Repeat::Event), false);
+                }
+                _ => {}
+            }
+            child = a;
+        }
+        (None, false)
+    }
+
+    /// A literal handed to `once.Do`, `sync.OnceFunc`, `sync.OnceValue` or `sync.OnceValues`.
+    fn runs_once(&self, literal: Node) -> bool {
+        let Some(call) = literal
+            .parent()
+            .filter(|p| p.kind() == "argument_list")
+            .and_then(|p| p.parent())
+        else {
+            return false;
+        };
+        let callee = call.field("function").map(|f| text(f, self.source));
+        callee.is_some_and(|c| {
+            c.ends_with(".Do")
+                || ["OnceFunc", "OnceValue", "OnceValues"]
+                    .iter()
+                    .any(|f| c.ends_with(&format!("sync.{f}")))
+        })
+    }
+
+    /// A loop that waits for something from outside on every pass: a `for` with no condition
+    /// whose body accepts connections, receives or selects; or a range over a channel the
+    /// function declares. A loop over a slice, a scanner or a counter ends with its input.
+    fn is_event_loop(&mut self, loop_stmt: Node) -> bool {
+        if let Some(known) = self.event_loops.get(&loop_stmt.id()) {
+            return *known;
+        }
+        let source = self.source;
+        let mut cursor = loop_stmt.walk();
+        let header = loop_stmt
+            .named_children(&mut cursor)
+            .find(|c| c.kind() != "block" && c.kind() != "comment");
+        let waits = match header {
+            None => loop_stmt
+                .field("body")
+                .is_some_and(|b| waits_for_events(b, source)),
+            Some(h) if h.kind() == "range_clause" => h
+                .field("right")
+                .is_some_and(|r| is_declared_channel(r, loop_stmt, source)),
+            Some(_) => false,
+        };
+        self.event_loops.insert(loop_stmt.id(), waits);
+        waits
+    }
+}
+
+/// Calls whose every return brings a new connection or message from outside.
+const EVENT_SOURCES: [&str; 8] = [
+    "Accept",
+    "AcceptTCP",
+    "AcceptUnix",
+    "Recv",
+    "RecvMsg",
+    "ReadMessage",
+    "ReadFrom",
+    "ReadFromUDP",
+];
+
+/// The body receives a value from a channel (`m := <-in`, `case m := <-in:`), or calls an
+/// [`EVENT_SOURCES`] method, outside nested functions and loops, which have their own passes.
+/// A receive whose value is dropped (`<-done`, `<-q.Idle()`) is a wait for a signal: a worker
+/// or a fixed-point loop, not a stream of events.
+fn waits_for_events(body: Node, source: &str) -> bool {
+    let mut waits = false;
+    syntax::walk(body, |n| {
+        if waits {
+            return false;
+        }
+        match n.kind() {
+            "receive_statement" => waits = n.field("left").is_some(),
+            "unary_expression" => {
+                let receives = n
+                    .field("operator")
+                    .is_some_and(|op| text(op, source) == "<-");
+                let kept = n.parent().is_some_and(|p| {
+                    p.kind() == "expression_list"
+                        && p.parent().is_some_and(|s| {
+                            matches!(s.kind(), "short_var_declaration" | "assignment_statement")
+                                && s.field("right") == Some(p)
+                        })
+                });
+                waits = receives && kept;
+            }
+            "call_expression" => {
+                waits = n
+                    .field("function")
+                    .filter(|f| f.kind() == "selector_expression")
+                    .and_then(|f| f.field("field"))
+                    .is_some_and(|m| EVENT_SOURCES.contains(&text(m, source)))
+            }
+            _ => {}
+        }
+        n == body || !(syntax::is_function(n.kind()) || n.kind() == "for_statement")
+    });
+    waits
+}
+
+/// `ch` in `for v := range ch`, where the enclosing function declares `ch` as a channel: a
+/// parameter of channel type or `ch := make(chan T)`.
+fn is_declared_channel(expr: Node, loop_stmt: Node, source: &str) -> bool {
+    let expr = unparen(expr);
+    if expr.kind() != "identifier" {
+        return false;
+    }
+    let Some(func) = syntax::enclosing_function(loop_stmt) else {
+        return false;
+    };
+    let name = text(expr, source);
+    syntax::identifiers_named(func, source, name)
+        .into_iter()
+        .filter(|id| syntax::declares_variable(*id))
+        .any(|id| {
+            let Some(decl) = id.parent() else {
+                return false;
+            };
+            match decl.kind() {
+                "parameter_declaration" | "var_spec" => decl
+                    .field("type")
+                    .is_some_and(|t| t.kind() == "channel_type"),
+                "expression_list" => decl
+                    .parent()
+                    .filter(|s| s.kind() == "short_var_declaration")
+                    .and_then(|s| s.field("right"))
+                    .and_then(|r| r.named_child(0))
+                    .is_some_and(|v| {
+                        v.kind() == "call_expression"
+                            && v.field("function")
+                                .is_some_and(|f| text(f, source) == "make")
+                            && v.field("arguments")
+                                .and_then(|a| a.named_child(0))
+                                .is_some_and(|t| t.kind() == "channel_type")
+                    }),
+                _ => false,
+            }
+        })
+}
+
+/// A function or literal that serves HTTP requests: `ServeHTTP`, or a parameter of type
+/// `http.ResponseWriter` or `*http.Request`.
+pub fn is_handler(func: Node, source: &str, imports: &[(String, String)]) -> bool {
+    if func.kind() == "method_declaration"
+        && func
+            .field("name")
+            .is_some_and(|n| text(n, source) == "ServeHTTP")
+    {
+        return true;
+    }
+    let Some(params) = func.field("parameters") else {
+        return false;
+    };
+    let mut cursor = params.walk();
+    let found = params.named_children(&mut cursor).any(|p| {
+        let Some(mut ty) = p.field("type") else {
+            return false;
+        };
+        if ty.kind() == "pointer_type" {
+            match ty.named_child(0) {
+                Some(inner) => ty = inner,
+                None => return false,
+            }
+        }
+        if ty.kind() != "qualified_type" {
+            return false;
+        }
+        let package = ty.field("package").map(|p| text(p, source));
+        let name = ty.field("name").map(|n| text(n, source));
+        let is_http = package.is_some_and(|local| {
+            imports
+                .iter()
+                .any(|(l, path)| l == local && path == "net/http")
+        });
+        is_http && matches!(name, Some("ResponseWriter" | "Request"))
+    });
+    found
+}
+
+/// What leakls can tell about a key expression in the top-level function `func`.
+pub fn classify_key(
+    key: Node,
+    func: Option<Node>,
+    source: &str,
+    imports: &[(String, String)],
+) -> Key {
+    classify_key_depth(key, func, source, imports, 0)
+}
+
+/// Keys nested deeper than this (`T{T{T{...}}}`, `a := b` chains) are not followed: hostile
+/// input could nest them deeper than the stack.
+const MAX_KEY_DEPTH: usize = 8;
+
+fn classify_key_depth(
+    key: Node,
+    func: Option<Node>,
+    source: &str,
+    imports: &[(String, String)],
+    depth: usize,
+) -> Key {
+    if depth > MAX_KEY_DEPTH {
+        return Key::Other;
+    }
+    let key = unparen(key);
+    match key.kind() {
+        "interpreted_string_literal"
+        | "raw_string_literal"
+        | "int_literal"
+        | "rune_literal"
+        | "float_literal"
+        | "true"
+        | "false" => Key::Constant,
+        "selector_expression" => {
+            let operand = key.field("operand");
+            let is_import = operand.is_some_and(|o| {
+                o.kind() == "identifier" && imports.iter().any(|(l, _)| l == text(o, source))
+            });
+            if is_import {
+                Key::Constant
+            } else if key
+                .field("field")
+                .is_some_and(|f| text(f, source) == "Type")
+            {
+                Key::TypeValue // a reflect.StructField's Type
+            } else {
+                Key::Other
+            }
+        }
+        "call_expression" if names_a_type(key, source) => Key::TypeValue,
+        "composite_literal" => {
+            let Some(body) = key.field("body") else {
+                return Key::Other;
+            };
+            let mut cursor = body.walk();
+            let parts: Vec<Key> = body
+                .named_children(&mut cursor)
+                .filter(|e| e.kind() != "comment")
+                .map(|e| {
+                    // `k: v` and `v`: the value is what varies.
+                    let value = if e.kind() == "keyed_element" {
+                        e.named_child(1)
+                    } else {
+                        Some(e)
+                    };
+                    let value = value.map(|v| {
+                        if v.kind() == "literal_element" {
+                            v.named_child(0).unwrap_or(v)
+                        } else {
+                            v
+                        }
+                    });
+                    value.map_or(Key::Other, |v| {
+                        classify_key_depth(v, func, source, imports, depth + 1)
+                    })
+                })
+                .collect();
+            Key::Composite(parts)
+        }
+        "identifier" => {
+            let name = text(key, source);
+            match func.and_then(|f| Some((f, syntax::declaration_in_scope(key, f, source)?))) {
+                Some((f, declaration)) => declared_key(declaration, f, source, imports, depth),
+                None => Key::Name(name.to_string()),
+            }
+        }
+        _ => Key::Other,
+    }
+}
+
+/// `reflect.TypeOf(v)`, `reflect.TypeFor[T]()`, `v.Type()`, and what a type's methods lead to
+/// from there (`v.Type().Elem()`): values of which there are as many as types.
+fn names_a_type(call: Node, source: &str) -> bool {
+    let Some(callee) = call.field("function") else {
+        return false;
+    };
+    let spelled = text(callee, source);
+    if spelled.ends_with("TypeOf") || spelled.ends_with(".Type") || spelled.contains("TypeFor") {
+        return true;
+    }
+    let navigates = [".Elem", ".Key", ".In", ".Out", ".Underlying"]
+        .iter()
+        .any(|m| spelled.ends_with(m));
+    // A loop, not recursion: `a.Elem().Elem()...` may be nested deeper than the stack.
+    let mut operand = callee.field("operand").map(unparen);
+    let mut navigates = navigates;
+    while navigates {
+        let Some(call) = operand.filter(|o| o.kind() == "call_expression") else {
+            return false;
+        };
+        let Some(inner) = call.field("function") else {
+            return false;
+        };
+        let spelled = text(inner, source);
+        if spelled.ends_with("TypeOf") || spelled.ends_with(".Type") || spelled.contains("TypeFor")
+        {
+            return true;
+        }
+        navigates = [".Elem", ".Key", ".In", ".Out", ".Underlying"]
+            .iter()
+            .any(|m| spelled.ends_with(m));
+        operand = inner.field("operand").map(unparen);
+    }
+    false
+}
+
+/// What a local's declaration says of it: a parameter (by position), a typed `var k Kind`, or
+/// `t := reflect.TypeOf(v)`, `k := key{t, n}`.
+fn declared_key(
+    id: Node,
+    func: Node,
+    source: &str,
+    imports: &[(String, String)],
+    depth: usize,
+) -> Key {
+    let Some(decl) = id.parent() else {
+        return Key::Other;
+    };
+    match decl.kind() {
+        "parameter_declaration" | "variadic_parameter_declaration" => {
+            let ty = decl
+                .field("type")
+                .map(|t| TypeExpr::from_node(t, source, &imports))
+                .unwrap_or(TypeExpr::Unknown);
+            let in_parameters = decl
+                .parent()
+                .filter(|p| Some(*p) == func.field("parameters"));
+            match in_parameters.and_then(|list| parameter_position(list, id)) {
+                Some(position) => Key::Param(position, ty),
+                None => Key::Typed(ty), // a receiver or a result
+            }
+        }
+        "var_spec" => match decl.field("type") {
+            Some(t) => Key::Typed(TypeExpr::from_node(t, source, &imports)),
+            None => Key::Other,
+        },
+        "expression_list" => {
+            let value = decl
+                .parent()
+                .filter(|s| s.kind() == "short_var_declaration")
+                .and_then(|s| {
+                    let position = syntax::index_in(decl, id)?;
+                    s.field("right")?.named_child(position)
+                });
+            match value.map(|v| classify_key_depth(v, Some(func), source, imports, depth + 1)) {
+                Some(k @ (Key::TypeValue | Key::Composite(_) | Key::Constant)) => k,
+                _ => Key::Other,
+            }
+        }
+        _ => Key::Other,
+    }
+}
+
+/// The position of the parameter named by `id` in a parameter list (`a, b int` are two).
+fn parameter_position(list: Node, id: Node) -> Option<usize> {
+    let mut position = 0;
+    let mut cursor = list.walk();
+    for decl in list.named_children(&mut cursor) {
+        if !matches!(
+            decl.kind(),
+            "parameter_declaration" | "variadic_parameter_declaration"
+        ) {
+            continue;
+        }
+        let mut c = decl.walk();
+        let names: Vec<Node> = decl.children_by_field_name("name", &mut c).collect();
+        if let Some(i) = names.iter().position(|n| *n == id) {
+            return Some(position + i);
+        }
+        position += names.len().max(1);
+    }
+    None
+}
+
+/// Bit `i` set for each argument of `call` that is a constant: a literal, or a name of another
+/// package (`http.MethodGet`).
+pub fn constant_arguments(call: Node, source: &str, imports: &[(String, String)]) -> u64 {
+    let Some(args) = call.field("arguments") else {
+        return 0;
+    };
+    let mut cursor = args.walk();
+    let mut mask = 0u64;
+    for (i, arg) in args
+        .named_children(&mut cursor)
+        .filter(|a| a.kind() != "comment")
+        .enumerate()
+        .take(64)
+    {
+        if classify_key(arg, None, source, imports) == Key::Constant {
+            mask |= 1 << i;
+        }
+    }
+    mask
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::summary::FileSummary;
+
+    fn growth_of(src: &str, target: &str) -> Vec<Growth> {
+        let tree = crate::analysis::parse(src);
+        let summary = FileSummary::new(src, &tree);
+        summary
+            .iter()
+            .flat_map(|(_, _, d)| d.uses.iter())
+            .filter(|u| u.target.name == target && u.kind.grows())
+            .map(|u| (**u.growth.as_ref().expect("a growth has its context")).clone())
+            .collect()
+    }
+
+    const HEADER: &str =
+        "package p\n\nimport (\n\t\"net\"\n\t\"net/http\"\n\t\"reflect\"\n\t\"sync\"\n)\n\n\
+        var m = map[string]int{}\nvar s []string\nvar c sync.Map\nvar once sync.Once\n\n";
+
+    #[test]
+    fn what_repeats_a_growth() {
+        let src = format!(
+            "{HEADER}func h(w http.ResponseWriter, r *http.Request) {{ m[r.URL.Path]++ }}\n\
+             func serve(l net.Listener) {{\n\tfor {{\n\t\tc, _ := l.Accept()\n\t\ts = append(s, c.RemoteAddr().String())\n\t}}\n}}\n\
+             func pump(in <-chan string) {{\n\tfor v := range in {{\n\t\tm[v] = 1\n\t}}\n}}\n\
+             func wait(done chan int) {{\n\tfor {{\n\t\t<-done\n\t\tm[\"x\"+string(rune(len(m)))] = 1\n\t}}\n}}\n\
+             func list(xs []string) {{\n\tfor _, x := range xs {{\n\t\tm[x] = 1\n\t}}\n}}\n"
+        );
+        let m: Vec<Option<Repeat>> = growth_of(&src, "m").iter().map(|g| g.repeats).collect();
+        // A handler, a range over a channel parameter; a loop that only waits for a signal and
+        // a loop over a slice are not events.
+        assert_eq!(m, [Some(Repeat::Request), Some(Repeat::Event), None, None]);
+        let s: Vec<Option<Repeat>> = growth_of(&src, "s").iter().map(|g| g.repeats).collect();
+        assert_eq!(s, [Some(Repeat::Event)]);
+    }
+
+    #[test]
+    fn what_bounds_a_growth() {
+        let src = format!(
+            "{HEADER}func f(w http.ResponseWriter, r *http.Request) {{\n\
+             \tif len(m) < 100 {{\n\t\tm[r.URL.Path] = 1\n\t}}\n\
+             \tonce.Do(func() {{ s = append(s, r.URL.Path) }})\n}}\n"
+        );
+        assert_eq!(growth_of(&src, "m")[0].bound, Some(Bound::Capped));
+        assert_eq!(growth_of(&src, "s")[0].bound, Some(Bound::Once));
+    }
+
+    #[test]
+    fn what_a_key_is() {
+        let src = format!(
+            "{HEADER}const mode = \"m\"\n\
+             func f(name string, t reflect.Type, v reflect.Value) {{\n\
+             \tm[\"lit\"] = 1\n\tm[http.MethodGet] = 1\n\tm[mode] = 1\n\tm[name] = 1\n\
+             \tc.Store(t, 1)\n\tc.Store(v.Type().Elem(), 1)\n\tc.Store(reflect.TypeOf(v), 1)\n\
+             \tk := struct{{ a reflect.Type; b string }}{{t, \"x\"}}\n\tc.Store(k, 1)\n\
+             \tname := name + \"!\"\n\tm[name] = 2\n}}\n"
+        );
+        let keys: Vec<Key> = growth_of(&src, "m").into_iter().map(|g| g.key).collect();
+        let string = TypeExpr::Named {
+            package: None,
+            name: "string".into(),
+        };
+        assert_eq!(
+            keys,
+            [
+                Key::Constant,
+                Key::Constant,
+                Key::Name("mode".into()),
+                Key::Param(0, string),
+                // The `name` declared from `name + "!"` is another variable, of unknown value.
+                Key::Other,
+            ]
+        );
+        let keys: Vec<Key> = growth_of(&src, "c").into_iter().map(|g| g.key).collect();
+        let reflect_type = TypeExpr::Named {
+            package: Some("reflect".into()),
+            name: "Type".into(),
+        };
+        assert_eq!(
+            keys,
+            [
+                Key::Param(1, reflect_type.clone()),
+                Key::TypeValue,
+                Key::TypeValue,
+                Key::Composite(vec![Key::Param(1, reflect_type), Key::Constant]),
+            ]
+        );
+    }
+
+    #[test]
+    fn calls_note_what_repeats_them_and_their_constant_arguments() {
+        let src = format!(
+            "{HEADER}func h(w http.ResponseWriter, r *http.Request) {{ track(\"req\", r.URL.Path) }}\n\
+             func g(x *T) {{ track(\"g\", \"x\"); x.m(); len(s) }}\n"
+        );
+        let tree = crate::analysis::parse(&src);
+        let summary = FileSummary::new(&src, &tree);
+        let calls: Vec<(String, Vec<Call>)> = summary
+            .iter()
+            .filter_map(|(_, _, d)| Some((d.func.as_ref()?.name.clone(), d.calls.clone())))
+            .collect();
+        let track = |repeats, constant_args| Call {
+            callee: Callee::Function(NameRef {
+                package: None,
+                name: "track".into(),
+            }),
+            repeats,
+            constant_args,
+        };
+        assert_eq!(calls[0].0, "h");
+        assert_eq!(calls[0].1, [track(Some(Repeat::Request), 0b01)]);
+        assert_eq!(calls[1].0, "g");
+        assert!(calls[1].1.contains(&track(None, 0b11)));
+        assert!(calls[1].1.contains(&Call {
+            callee: Callee::Method("m".into()),
+            repeats: None,
+            constant_args: 0
+        }));
+        assert_eq!(calls[1].1.len(), 2, "len is a builtin: {:?}", calls[1].1);
+    }
+}

@@ -1,0 +1,3 @@
+module leakls.test/globaloneshot
+
+go 1.22

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package registry
+
+var twins = map[string]int{}
