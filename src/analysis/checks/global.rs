@@ -23,15 +23,12 @@
 //! So one-shot programs (a `main` that runs and exits, a `//go:build ignore` generator),
 //! registries filled at start-up, and caches keyed by type are not reported.
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
 
 use super::super::module::{relative_display, ModuleFile, ModuleIndex};
-use super::super::summary::{
-    Bound, Call, Callee, DeclSummary, FuncName, Key, Repeat, Use, UseKind,
-};
+use super::super::summary::{Bound, DeclSummary, Key, Use, UseKind};
 use super::super::types::TypeExpr;
+use super::repeats::{repeats, Callers, Repeated};
 use crate::analysis::{Code, Finding, Related, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,29 +120,6 @@ struct Site {
     range: std::ops::Range<usize>,
     row: usize,
     repeated: Repeated,
-}
-
-/// How a growth comes to run on every request or event: the functions from the handler or loop
-/// (first) to the one that grows the table (last).
-#[derive(Clone)]
-struct Repeated {
-    how: Repeat,
-    chain: Vec<String>,
-}
-
-impl Repeated {
-    fn describe(&self) -> String {
-        let chain = self
-            .chain
-            .iter()
-            .map(|f| format!("`{f}`"))
-            .collect::<Vec<_>>()
-            .join(" → ");
-        match self.how {
-            Repeat::Request => format!("on every request (handler {chain})"),
-            Repeat::Event => format!("on every event (a loop in {chain})"),
-        }
-    }
 }
 
 fn judge(
@@ -311,143 +285,4 @@ fn has_constants_of(package_path: &str, type_name: &str, index: &dyn ModuleIndex
             })
         })
     })
-}
-
-/// What makes the growth `u` in declaration `decl` of `user` run on every request or event:
-/// where it stands, or a chain of calls back to a handler or an event loop.
-fn repeats(
-    u: &Use,
-    decl: &DeclSummary,
-    user: &ModuleFile,
-    callers: &mut Callers,
-) -> Option<Repeated> {
-    let func = decl.func.as_ref()?;
-    if let Some(how) = u.growth.as_ref().and_then(|g| g.repeats) {
-        return Some(Repeated {
-            how,
-            chain: vec![func.display()],
-        });
-    }
-    callers.repeated(&user.package_path, func, 0)
-}
-
-/// Calls followed back from a function to a handler or event loop, across the module.
-struct Callers<'a> {
-    index: &'a dyn ModuleIndex,
-    /// What was found for each function already followed, for the other growth sites.
-    known: HashMap<(String, FuncName), Option<Repeated>>,
-    /// The functions on the chain being followed: a call cycle ends there.
-    following: HashSet<(String, FuncName)>,
-}
-
-/// How many calls back a chain may go. Each step matches calls by name only, so a long chain
-/// is more likely wrong than a real path; and each step reads packages.
-const MAX_CALL_DEPTH: usize = 4;
-
-impl<'a> Callers<'a> {
-    fn new(index: &'a dyn ModuleIndex) -> Callers<'a> {
-        Callers {
-            index,
-            known: HashMap::new(),
-            following: HashSet::new(),
-        }
-    }
-
-    /// The first chain found from a handler or event loop to `func` of `package_path`.
-    fn repeated(&mut self, package_path: &str, func: &FuncName, depth: usize) -> Option<Repeated> {
-        let key = (package_path.to_string(), func.clone());
-        if let Some(known) = self.known.get(&key) {
-            return known.clone();
-        }
-        if depth >= MAX_CALL_DEPTH || !self.following.insert(key.clone()) {
-            return None;
-        }
-        let found = self.search(package_path, func, depth);
-        self.following.remove(&key);
-        self.known.insert(key, found.clone());
-        found
-    }
-
-    /// The files that may call `func` of `package_path`: its package, and for an exported
-    /// function the files that import it (test and `//go:build ignore` files left out).
-    fn candidate_files(&self, package_path: &str, func: &FuncName) -> Vec<Arc<ModuleFile>> {
-        let exported = func.name.starts_with(|c: char| c.is_uppercase());
-        let mut files = self.index.package_files(package_path);
-        if exported && func.receiver.is_none() {
-            files.extend(self.index.importers_of(package_path));
-        }
-        files.retain(|f| !f.is_test() && !f.summary.build_ignore);
-        files
-    }
-
-    /// Every call of `func` in the module passes a constant at `position`: the parameter takes
-    /// a fixed set of values (`newLoggingConn("server", c)`).
-    fn always_constant(&self, package_path: &str, func: &FuncName, position: usize) -> bool {
-        let mut calls = 0;
-        for caller in self.candidate_files(package_path, func) {
-            for (_, _, decl) in caller.summary.iter() {
-                for call in decl
-                    .calls
-                    .iter()
-                    .filter(|c| calls_func(c, &caller, package_path, func))
-                {
-                    if position >= 64 || call.constant_args & (1 << position) == 0 {
-                        return false;
-                    }
-                    calls += 1;
-                }
-            }
-        }
-        calls > 0
-    }
-
-    fn search(&mut self, package_path: &str, func: &FuncName, depth: usize) -> Option<Repeated> {
-        let mut next: Vec<(String, FuncName)> = Vec::new();
-        for caller in self.candidate_files(package_path, func) {
-            for (_, _, decl) in caller.summary.iter() {
-                let Some(caller_func) = &decl.func else {
-                    continue;
-                };
-                for call in decl
-                    .calls
-                    .iter()
-                    .filter(|c| calls_func(c, &caller, package_path, func))
-                {
-                    if let Some(how) = call.repeats {
-                        return Some(Repeated {
-                            how,
-                            chain: vec![caller_func.display(), func.display()],
-                        });
-                    }
-                    next.push((caller.package_path.clone(), caller_func.clone()));
-                }
-            }
-        }
-        for (package, caller_func) in next {
-            if let Some(mut found) = self.repeated(&package, &caller_func, depth + 1) {
-                found.chain.push(func.display());
-                return Some(found);
-            }
-        }
-        None
-    }
-}
-
-/// Whether `call`, made in `caller`, can be a call of `func` of package `package_path`. Methods
-/// are matched by name: leakls does not know the type of the value they are called on.
-fn calls_func(call: &Call, caller: &ModuleFile, package_path: &str, func: &FuncName) -> bool {
-    let same_package = caller.package_path == package_path;
-    match (&call.callee, &func.receiver) {
-        (Callee::Function(name), None) => {
-            name.name == func.name
-                && match &name.package {
-                    None => same_package,
-                    Some(local) => caller.summary.import_path(local) == Some(package_path),
-                }
-        }
-        // A method called from another package is not followed: by name alone, `Value` or
-        // `Read` could be any type's.
-        (Callee::Method(name), Some(_)) => *name == func.name && same_package,
-        _ => false,
-    }
 }

@@ -12,6 +12,7 @@
 
 pub mod after_in_loop;
 pub mod global;
+pub mod repeats;
 pub mod slice;
 pub mod ticker;
 pub mod ticker_field;
