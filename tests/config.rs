@@ -112,7 +112,7 @@ fn excluded_files_are_not_reported() {
     )
     .unwrap();
     fs::write(
-        dir.path().join("app_mock.go"),
+        dir.path().join("app_gen.go"),
         LEAKY
             .replace("func poll", "func pollMock")
             .replace("func beat", "func beatMock"),
@@ -122,7 +122,7 @@ fn excluded_files_are_not_reported() {
     assert_eq!(before.len(), 6, "{before:?}");
     fs::write(
         dir.path().join("leakls.toml"),
-        "exclude = [\"gen\", \"*_mock.go\"]\n",
+        "exclude = [\"gen\", \"*_gen.go\"]\n",
     )
     .unwrap();
     let after: Vec<String> = check_json(dir.path()).into_iter().map(|f| f.0).collect();

@@ -30,11 +30,19 @@ func poll(d time.Duration) {
 const BOTH: &str = "\
 package app
 
-import \"time\"
+import (
+\t\"sync\"
+\t\"time\"
+)
 
 type Job struct{ id int }
 
-type Queue struct{ jobs []*Job }
+type Queue struct {
+\tmu   sync.Mutex
+\tjobs []*Job
+}
+
+func (q *Queue) Push(j *Job) { q.jobs = append(q.jobs, j) }
 
 func (q *Queue) Pop() *Job {
 \tj := q.jobs[0]
@@ -618,7 +626,7 @@ fn a_check_that_panics_loses_only_its_own_findings() {
 
         // Edits go on being analysed; the same failure is logged once per document.
         for version in 2..4 {
-            let end = position(17, 1);
+            let end = position(25, 1);
             let comment = json!({ "range": range(end.clone(), end), "text": "\n// more" });
             server.change(&uri, version, vec![comment]);
             assert_eq!(codes(&server.expect_diagnostics(&uri, version)), left);
@@ -684,7 +692,9 @@ func lookup(k string) int { return registry[k] }
 const GROW: &str = "\
 package app
 
-func remember(k string) { registry[k] = 1 }
+import \"net/http\"
+
+func remember(w http.ResponseWriter, r *http.Request) { registry[r.URL.Path] = 1 }
 ";
 
 #[cfg(unix)]

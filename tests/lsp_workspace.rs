@@ -25,8 +25,11 @@ func Count() int { return len(sessions) }
 const B_GO: &str = "\
 package p
 
-// Add grows the table.
-func Add(id string) {
+import \"net/http\"
+
+// Add grows the table, on every request.
+func Add(w http.ResponseWriter, r *http.Request) {
+\tid := r.URL.Query().Get(\"id\")
 \tsessions[id] = &T{ID: id}
 }
 ";
@@ -34,8 +37,11 @@ func Add(id string) {
 const B_GO_WITH_DELETE: &str = "\
 package p
 
-// Add grows the table.
-func Add(id string) {
+import \"net/http\"
+
+// Add grows the table, on every request.
+func Add(w http.ResponseWriter, r *http.Request) {
+\tid := r.URL.Query().Get(\"id\")
 \tsessions[id] = &T{ID: id}
 }
 
@@ -102,8 +108,7 @@ fn check_growth_diagnostic(diagnostic: &Value, b_uri: &str) {
     let message = diagnostic["message"].as_str().unwrap();
     assert!(
         message.contains("`sessions`")
-            && message.contains("1 place adds to it")
-            && message.contains("(first at b.go:5)"),
+            && message.contains("b.go:8 adds to it on every request (handler `Add`)"),
         "{message}"
     );
     let related = diagnostic["relatedInformation"]

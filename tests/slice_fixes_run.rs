@@ -14,120 +14,143 @@ use std::process::Command;
 use leakls::analysis::fix;
 use leakls::workspace::batch;
 
-/// The leaking code, one method per form.
-const FORMS: &str = r#"package main
+/// The leaking code, one method per form, in a package of its own: `Q` is shared between
+/// goroutines (its mutex says so), which is what makes it outlive the calls. `Items` and `Recs`
+/// are queues something appends to; `Fixed` and `FixedRecs` are made once and only shrink (a
+/// removal from a list that is appended to leaves a slot the next append takes).
+const FORMS: &str = r#"package forms
+
+import "sync"
 
 // Item is kept by pointer.
-type Item struct{ n int }
+type Item struct{ N int }
 
 // Rec is a struct element that holds a pointer.
 type Rec struct {
-	id  int
-	ref *Item
+	ID  int
+	Ref *Item
 }
 
 // Q holds both kinds of element.
 type Q struct {
-	items []*Item
-	recs  []Rec
+	mu        sync.Mutex
+	Items     []*Item
+	Recs      []Rec
+	Fixed     []*Item
+	FixedRecs []Rec
 }
 
-func (q *Q) front1() {
-	q.items = q.items[1:]
+func (q *Q) Push(it *Item, r Rec) {
+	q.Items = append(q.Items, it)
+	q.Recs = append(q.Recs, r)
 }
 
-func (q *Q) frontN(n int) {
-	q.items = q.items[n:]
+func (q *Q) Front1() {
+	q.Items = q.Items[1:]
 }
 
-func (q *Q) back1() {
-	q.items = q.items[:len(q.items)-1]
+func (q *Q) FrontN(n int) {
+	q.Items = q.Items[n:]
 }
 
-func (q *Q) backN(n int) {
-	q.items = q.items[:n]
+func (q *Q) Back1() {
+	q.Items = q.Items[:len(q.Items)-1]
 }
 
-func (q *Q) reset() {
-	q.items = q.items[:0]
+func (q *Q) BackN(n int) {
+	q.Items = q.Items[:n]
 }
 
-func (q *Q) remove(i int) {
-	q.items = append(q.items[:i], q.items[i+1:]...)
+func (q *Q) Reset() {
+	q.Fixed = q.Fixed[:0]
 }
 
-func (q *Q) copyRemove(i int) {
-	copy(q.items[i:], q.items[i+1:])
-	q.items = q.items[:len(q.items)-1]
+func (q *Q) Remove(i int) {
+	q.Fixed = append(q.Fixed[:i], q.Fixed[i+1:]...)
 }
 
-func (q *Q) recFront1() {
-	q.recs = q.recs[1:]
+func (q *Q) CopyRemove(i int) {
+	copy(q.Fixed[i:], q.Fixed[i+1:])
+	q.Fixed = q.Fixed[:len(q.Fixed)-1]
 }
 
-func (q *Q) recFrontN(n int) {
-	q.recs = q.recs[n:]
+func (q *Q) RecFront1() {
+	q.Recs = q.Recs[1:]
 }
 
-func (q *Q) recBack1() {
-	q.recs = q.recs[:len(q.recs)-1]
+func (q *Q) RecFrontN(n int) {
+	q.Recs = q.Recs[n:]
 }
 
-func (q *Q) recBackN(n int) {
-	q.recs = q.recs[:n]
+func (q *Q) RecBack1() {
+	q.Recs = q.Recs[:len(q.Recs)-1]
 }
 
-func (q *Q) recRemove(i int) {
-	q.recs = append(q.recs[:i], q.recs[i+1:]...)
+func (q *Q) RecBackN(n int) {
+	q.Recs = q.Recs[:n]
+}
+
+func (q *Q) RecRemove(i int) {
+	q.FixedRecs = append(q.FixedRecs[:i], q.FixedRecs[i+1:]...)
 }
 "#;
 
 /// The harness: runs each form on five elements and reports contents and dropped slots.
 const MAIN: &str = r#"package main
 
-import "fmt"
+import (
+	"fmt"
 
-func newQ() *Q {
-	q := &Q{}
+	"leakls.test/run/forms"
+)
+
+// newQ fills every list with five elements, each append making a new array (so the slots a
+// form drops are exactly those past what it keeps).
+func newQ() *forms.Q {
+	q := &forms.Q{}
 	for i := 1; i <= 5; i++ {
-		q.items = append(q.items[:len(q.items):len(q.items)], &Item{n: i})
-		q.recs = append(q.recs[:len(q.recs):len(q.recs)], Rec{id: i, ref: &Item{n: i}})
+		q.Items = append(q.Items[:len(q.Items):len(q.Items)], &forms.Item{N: i})
+		q.Fixed = append(q.Fixed[:len(q.Fixed):len(q.Fixed)], &forms.Item{N: i})
+		q.Recs = append(q.Recs[:len(q.Recs):len(q.Recs)], forms.Rec{ID: i, Ref: &forms.Item{N: i}})
+		q.FixedRecs = append(q.FixedRecs[:len(q.FixedRecs):len(q.FixedRecs)], forms.Rec{ID: i, Ref: &forms.Item{N: i}})
 	}
 	return q
 }
 
-func items(name string, do func(q *Q)) {
+func items(name string, list func(q *forms.Q) []*forms.Item, do func(q *forms.Q)) {
 	q := newQ()
-	full := q.items[:cap(q.items)]
-	before := len(q.items)
+	full := list(q)[:cap(list(q))]
+	before := len(list(q))
 	do(q)
-	off := cap(full) - cap(q.items)
+	after := list(q)
+	off := cap(full) - cap(after)
 	var got []int
-	for _, it := range q.items {
-		got = append(got, it.n)
+	for _, it := range after {
+		got = append(got, it.N)
 	}
 	cleared := true
 	for k := 0; k < before; k++ {
-		if (k < off || k >= off+len(q.items)) && full[k] != nil {
+		if (k < off || k >= off+len(after)) && full[k] != nil {
 			cleared = false
 		}
 	}
 	fmt.Printf("%s contents=%v cleared=%v\n", name, got, cleared)
 }
 
-func recs(name string, do func(q *Q)) {
+func recs(name string, list func(q *forms.Q) []forms.Rec, do func(q *forms.Q)) {
 	q := newQ()
-	full := q.recs[:cap(q.recs)]
-	before := len(q.recs)
+	full := list(q)[:cap(list(q))]
+	before := len(list(q))
 	do(q)
-	off := cap(full) - cap(q.recs)
+	after := list(q)
+	off := cap(full) - cap(after)
 	var got []int
-	for _, r := range q.recs {
-		got = append(got, r.id, r.ref.n)
+	for _, r := range after {
+		got = append(got, r.ID, r.Ref.N)
 	}
 	cleared := true
 	for k := 0; k < before; k++ {
-		if (k < off || k >= off+len(q.recs)) && full[k] != (Rec{}) {
+		if (k < off || k >= off+len(after)) && full[k] != (forms.Rec{}) {
 			cleared = false
 		}
 	}
@@ -135,18 +158,22 @@ func recs(name string, do func(q *Q)) {
 }
 
 func main() {
-	items("front1", func(q *Q) { q.front1() })
-	items("frontN", func(q *Q) { q.frontN(2) })
-	items("back1", func(q *Q) { q.back1() })
-	items("backN", func(q *Q) { q.backN(2) })
-	items("reset", func(q *Q) { q.reset() })
-	items("remove", func(q *Q) { q.remove(1) })
-	items("copyRemove", func(q *Q) { q.copyRemove(1) })
-	recs("recFront1", func(q *Q) { q.recFront1() })
-	recs("recFrontN", func(q *Q) { q.recFrontN(3) })
-	recs("recBack1", func(q *Q) { q.recBack1() })
-	recs("recBackN", func(q *Q) { q.recBackN(1) })
-	recs("recRemove", func(q *Q) { q.recRemove(2) })
+	queue := func(q *forms.Q) []*forms.Item { return q.Items }
+	fixed := func(q *forms.Q) []*forms.Item { return q.Fixed }
+	recQueue := func(q *forms.Q) []forms.Rec { return q.Recs }
+	recFixed := func(q *forms.Q) []forms.Rec { return q.FixedRecs }
+	items("front1", queue, func(q *forms.Q) { q.Front1() })
+	items("frontN", queue, func(q *forms.Q) { q.FrontN(2) })
+	items("back1", queue, func(q *forms.Q) { q.Back1() })
+	items("backN", queue, func(q *forms.Q) { q.BackN(2) })
+	items("reset", fixed, func(q *forms.Q) { q.Reset() })
+	items("remove", fixed, func(q *forms.Q) { q.Remove(1) })
+	items("copyRemove", fixed, func(q *forms.Q) { q.CopyRemove(1) })
+	recs("recFront1", recQueue, func(q *forms.Q) { q.RecFront1() })
+	recs("recFrontN", recQueue, func(q *forms.Q) { q.RecFrontN(3) })
+	recs("recBack1", recQueue, func(q *forms.Q) { q.RecBack1() })
+	recs("recBackN", recQueue, func(q *forms.Q) { q.RecBackN(1) })
+	recs("recRemove", recFixed, func(q *forms.Q) { q.RecRemove(2) })
 }
 "#;
 
@@ -180,7 +207,7 @@ fn go_run(dir: &Path) -> String {
         "go run failed in {}:\n{}\n--- forms.go:\n{}",
         dir.display(),
         String::from_utf8_lossy(&out.stderr),
-        fs::read_to_string(dir.join("forms.go")).unwrap_or_default()
+        fs::read_to_string(dir.join("forms/forms.go")).unwrap_or_default()
     );
     String::from_utf8(out.stdout).unwrap()
 }
@@ -206,7 +233,8 @@ fn check_fixes(go_line: &str) -> String {
         format!("module leakls.test/run\n\ngo {go_line}\n"),
     )
     .unwrap();
-    let forms = dir.path().join("forms.go");
+    fs::create_dir(dir.path().join("forms")).unwrap();
+    let forms = dir.path().join("forms/forms.go");
     fs::write(&forms, FORMS).unwrap();
     fs::write(dir.path().join("main.go"), MAIN).unwrap();
 
@@ -268,10 +296,10 @@ fn fixes_keep_behaviour_go_1_20() {
         !fixed.contains("clear(") && !fixed.contains("slices."),
         "{fixed}"
     );
-    assert!(fixed.contains("q.items[0] = nil"), "{fixed}");
-    assert!(fixed.contains("q.recs[0] = Rec{}"), "{fixed}");
+    assert!(fixed.contains("q.Items[0] = nil"), "{fixed}");
+    assert!(fixed.contains("q.Recs[0] = Rec{}"), "{fixed}");
     assert!(
-        fixed.contains("q.items[:len(q.items)+1][len(q.items)] = nil"),
+        fixed.contains("q.Fixed[:len(q.Fixed)+1][len(q.Fixed)] = nil"),
         "{fixed}"
     );
 }
@@ -280,9 +308,9 @@ fn fixes_keep_behaviour_go_1_20() {
 #[test]
 fn fixes_keep_behaviour_go_1_21() {
     let fixed = check_fixes("1.21");
-    assert!(fixed.contains("clear(q.items[:n])"), "{fixed}");
-    assert!(fixed.contains("clear(q.items[n:])"), "{fixed}");
-    assert!(fixed.contains("clear(q.items)\n"), "{fixed}");
+    assert!(fixed.contains("clear(q.Items[:n])"), "{fixed}");
+    assert!(fixed.contains("clear(q.Items[n:])"), "{fixed}");
+    assert!(fixed.contains("clear(q.Fixed)\n"), "{fixed}");
     assert!(!fixed.contains("slices."), "{fixed}");
 }
 
@@ -291,11 +319,11 @@ fn fixes_keep_behaviour_go_1_21() {
 fn fixes_keep_behaviour_go_1_22() {
     let fixed = check_fixes("1.22");
     assert!(
-        fixed.contains("q.items = slices.Delete(q.items, i, i+1)"),
+        fixed.contains("q.Fixed = slices.Delete(q.Fixed, i, i+1)"),
         "{fixed}"
     );
     assert!(
-        fixed.contains("q.recs = slices.Delete(q.recs, i, i+1)"),
+        fixed.contains("q.FixedRecs = slices.Delete(q.FixedRecs, i, i+1)"),
         "{fixed}"
     );
     assert!(fixed.contains("import \"slices\""), "{fixed}");

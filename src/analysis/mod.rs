@@ -170,7 +170,8 @@ pub struct Finding {
 pub struct FileContext {
     /// The Go semantics in force for this file (from the nearest go.mod).
     pub go: GoSemantics,
-    /// `_test.go` files run under `go test`, where a leaked ticker dies with the process.
+    /// Test code (a `_test.go` file, or a test helper by its name or its package's) runs under
+    /// `go test`, where what leaks dies with the process.
     pub is_test_file: bool,
     /// The project's configuration for this file.
     pub settings: Arc<Settings>,

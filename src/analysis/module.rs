@@ -15,16 +15,16 @@ pub struct ModuleFile {
     /// package outside any module.
     pub package_path: String,
     pub summary: Arc<FileSummary>,
+    /// Test code: a `_test.go` file, or a test helper by its name or its package's (see
+    /// [`is_test_code`]).
+    pub test: bool,
 }
 
 impl ModuleFile {
-    /// Test files do not count as evidence: a `delete` in a test's cleanup does not stop a
+    /// Test code does not count as evidence: a `delete` in a test's cleanup does not stop a
     /// handler's map from growing, and a test's writes do not make a production leak.
     pub fn is_test(&self) -> bool {
-        self.path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.ends_with("_test.go"))
+        self.test
     }
 
     /// Whether `target`, as written in this file, names `name` of package `package_path`.
@@ -45,6 +45,25 @@ pub trait ModuleIndex: TypeIndex + Sync {
     fn users_of(&self, package_path: &str, name: &str) -> Vec<Arc<ModuleFile>>;
     /// Every indexed file that imports the package `package_path`, in path order.
     fn importers_of(&self, package_path: &str) -> Vec<Arc<ModuleFile>>;
+
+    /// Whether the package belongs to a command: it is a `main` package, or one of its
+    /// `internal` packages (`cmd/go/internal/work`). Such code runs for one program, which may
+    /// well run once and exit.
+    fn is_part_of_command(&self, package_path: &str) -> bool {
+        let is_main = |p: &str| {
+            self.package_files(p).iter().any(|f| {
+                f.summary.package.as_deref() == Some("main")
+                    && !f.summary.build_ignore
+                    && !f.is_test()
+            })
+        };
+        if is_main(package_path) {
+            return true;
+        }
+        package_path
+            .match_indices("/internal")
+            .any(|(at, _)| is_main(&package_path[..at]))
+    }
 }
 
 /// An index with nothing in it: a file analysed on its own.
@@ -87,4 +106,33 @@ pub fn relative_display(from: &Path, path: &Path) -> String {
         }
     }
     path.display().to_string()
+}
+
+/// Whether a file is test code, which runs in a process that ends with the test: a `_test.go`
+/// file; a test helper by its file name (`testing.go`, `mock_store.go`, `store_fake.go`); or a
+/// file of a test helper package, by a folder of its import path below the module
+/// (`internal/testutil`, `mocks`, `httptest`, `tests/integration`). `package_dir` is that part
+/// of the import path: for the standard library, all of it.
+pub fn is_test_code(path: &Path, package_dir: &str) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.ends_with("_test.go") {
+        return true;
+    }
+    let stem = name.strip_suffix(".go").unwrap_or(name);
+    let helper_file = ["test", "mock", "fake"].iter().any(|w| {
+        stem.starts_with(w) || stem.ends_with(&format!("_{w}")) || stem.ends_with(&format!("_{w}s"))
+    });
+    helper_file || package_dir.split('/').any(is_test_folder)
+}
+
+/// `testutil`, `tests`, `httptest`, `mocks`, `fakes`: folders that hold test helpers.
+fn is_test_folder(folder: &str) -> bool {
+    const NOT_TESTS: [&str; 5] = ["latest", "contest", "attest", "protest", "detest"];
+    ["test", "mock", "fake"]
+        .iter()
+        .any(|w| folder.starts_with(w))
+        || (["test", "mock", "mocks", "fake", "fakes"]
+            .iter()
+            .any(|w| folder.ends_with(w))
+            && !NOT_TESTS.contains(&folder))
 }

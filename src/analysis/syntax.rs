@@ -524,9 +524,15 @@ pub fn declares_variable(id: Node) -> bool {
         return false;
     };
     match parent.kind() {
-        "parameter_declaration" | "variadic_parameter_declaration" | "var_spec" => {
+        // The names in `func(f func(q int))` are part of a type, not variables.
+        "parameter_declaration" | "variadic_parameter_declaration" => {
             parent.field("type") != Some(id)
+                && parent
+                    .parent()
+                    .and_then(|list| list.parent())
+                    .is_some_and(|f| is_function(f.kind()))
         }
+        "var_spec" => parent.field("type") != Some(id),
         "expression_list" => parent.parent().is_some_and(|gp| {
             let declares = match gp.kind() {
                 "short_var_declaration" => true,
@@ -547,8 +553,17 @@ pub fn declares_variable(id: Node) -> bool {
 /// whose scope holds `id` and that come before it, the innermost (the latest). `None` when
 /// `func` declares no such variable around `id`: a package-level name, or another function's.
 pub fn declaration_in_scope<'t>(id: Node<'t>, func: Node<'t>, source: &str) -> Option<Node<'t>> {
+    innermost_declaration(id, identifiers_named(func, source, text(id, source)))
+}
+
+/// Among `candidates` (identifiers spelled like `id`), the declaration whose scope holds `id`
+/// and that comes last before it.
+pub fn innermost_declaration<'t>(
+    id: Node<'t>,
+    candidates: impl IntoIterator<Item = Node<'t>>,
+) -> Option<Node<'t>> {
     let at = id.start_byte();
-    identifiers_named(func, source, text(id, source))
+    candidates
         .into_iter()
         .filter(|d| declares_variable(*d) && scope_starts(*d) <= at)
         .filter(|d| scope_of(*d).is_some_and(|s| s.byte_range().contains(&at)))

@@ -157,8 +157,9 @@ impl State {
         if let Some(e) = error {
             self.queue_config_error(&e);
         }
-        let ctx = FileContext::for_path(path, self.index.modules.semantics_for(path))
+        let mut ctx = FileContext::for_path(path, self.index.modules.semantics_for(path))
             .with_settings(resolved.settings);
+        ctx.is_test_file = self.index.is_test_file(path);
         // A test file the settings leave unchecked is treated as excluded: indexed only.
         let excluded = resolved.excluded || !ctx.is_checked();
         (ctx, excluded)

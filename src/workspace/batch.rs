@@ -177,8 +177,9 @@ fn first_pass(
     let tree = parser
         .parse(&source, None)
         .ok_or_else(|| "the parser gave up".to_string())?;
-    let ctx = FileContext::for_path(path, index.modules.semantics_for(path));
     let file = index.update(path, std::sync::Arc::new(FileSummary::new(&source, &tree)));
+    let mut ctx = FileContext::for_path(path, index.modules.semantics_for(path));
+    ctx.is_test_file = file.is_test();
     // Excluded, or a test file the settings leave unchecked: indexed only.
     let ctx = match settings {
         Some(settings) => ctx.with_settings(settings),

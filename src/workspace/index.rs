@@ -9,7 +9,7 @@ use std::sync::Arc;
 use dashmap::DashMap;
 
 use super::modules::ModuleCache;
-use crate::analysis::module::{ModuleFile, ModuleIndex};
+use crate::analysis::module::{is_test_code, ModuleFile, ModuleIndex};
 use crate::analysis::summary::FileSummary;
 use crate::analysis::types::{TypeExpr, TypeIndex};
 
@@ -48,11 +48,30 @@ impl Index {
         format!("dir:{}", dir.display())
     }
 
+    /// The folders of a file's package below its module root (for the standard library, its
+    /// whole import path): what says whether the package is a test helper.
+    fn package_dir(&self, file: &Path) -> String {
+        let dir = file.parent().unwrap_or(Path::new(""));
+        let Some(gomod) = self.modules.gomod_for(file) else {
+            return String::new(); // outside any module: the folders above mean nothing
+        };
+        let root = gomod.path.parent().unwrap_or(Path::new(""));
+        dir.strip_prefix(root)
+            .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default()
+    }
+
+    /// Whether `file` is test code: a `_test.go` file or a test helper (see [`is_test_code`]).
+    pub fn is_test_file(&self, file: &Path) -> bool {
+        is_test_code(file, &self.package_dir(file))
+    }
+
     /// Adds or replaces a file's summary. Returns the indexed file.
     pub fn update(&self, path: &Path, summary: Arc<FileSummary>) -> Arc<ModuleFile> {
         let file = Arc::new(ModuleFile {
             path: path.to_path_buf(),
             package_path: self.package_path_of(path),
+            test: self.is_test_file(path),
             summary,
         });
         let old = self.files.insert(path.to_path_buf(), file.clone());

@@ -78,6 +78,14 @@ fn select_case_of(call: Node) -> Option<Node> {
 /// Another case of the `select` holding `case`, or its `default`, after which the loop goes on.
 fn looping_rival<'t>(case: Node<'t>, loop_stmt: Node<'t>, source: &str) -> Option<Node<'t>> {
     let select = case.parent()?;
+    // `select { ... }` then `return`: whichever case wins, the loop ends.
+    let mut next = select.next_named_sibling();
+    while let Some(statement) = next {
+        if statement.kind() != "comment" && syntax::is_terminating(statement, source, 0) {
+            return None;
+        }
+        next = statement.next_named_sibling();
+    }
     let mut cursor = select.walk();
     let rival = select
         .named_children(&mut cursor)

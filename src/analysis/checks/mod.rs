@@ -26,7 +26,7 @@ use tree_sitter::{Node, Tree};
 
 use super::module::{EmptyIndex, ModuleIndex};
 use super::syntax::{self, TimeImport};
-use super::{Code, FileContext, Finding, Severity};
+use super::{FileContext, Finding, Severity};
 
 /// The `time` functions the checks care about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,10 @@ pub struct Context<'a, 't> {
     /// Names fixes have introduced per function (by node id), so two fixes in one function
     /// never pick the same fresh name.
     pub reserved_names: HashMap<usize, std::collections::HashSet<String>>,
+    /// The declaration is a command's code that no handler or event loop calls: it may run
+    /// once per program, so what it makes once is no leak (staticcheck skips `time.Tick` in
+    /// main-like packages for the same reason).
+    pub once_per_program: bool,
 }
 
 impl<'t> Context<'_, 't> {
@@ -229,36 +233,15 @@ pub fn run_all_reporting(
     }
     let time = TimeImport::find(root, source);
     let mut too_deep = Vec::new();
-    // Where the runtime collects timers, the timer checks find no leak: they do not run.
-    if time.is_imported() && file.timer_severity().is_some() {
+    let timers = TimerChecks::new(root, source, file, module, &time);
+    if let Some(timers) = &timers {
         for decl in candidate_declarations(root, source, &["Tick", "After"]) {
             if !shallow_enough(decl, &mut too_deep) {
                 continue;
             }
-            let mut ctx = Context {
-                source,
-                file,
-                time: &time,
-                calls: collect_time_calls(decl, source, &time),
-                reserved_names: HashMap::new(),
-            };
-            if ctx.calls.is_empty() {
-                continue;
-            }
-            let line = Some(decl.start_position().row + 1);
-            let timer_checks: [(&'static str, TimerCheck); 3] = [
-                ("unstopped-ticker", ticker::check),
-                ("time-tick", time_tick::check),
-                ("after-in-loop", after_in_loop::check),
-            ];
-            for (name, check) in timer_checks {
-                // Into a list of its own: a check that panics half-way adds nothing.
-                let found = contain(name, line, skipped, || {
-                    let mut found = Vec::new();
-                    check(&mut ctx, &mut found);
-                    found
-                });
-                out.findings.extend(found.unwrap_or_default());
+            match timers.check(decl, skipped) {
+                Some(found) => out.findings.extend(found),
+                None => out.needs_index.push(decl.byte_range()),
             }
         }
     }
@@ -268,17 +251,10 @@ pub fn run_all_reporting(
         if !shallow_enough(decl, &mut too_deep) {
             continue;
         }
-        let line = Some(decl.start_position().row + 1);
-        let found = contain("slice-retains", line, skipped, || {
-            let mut found = Vec::new();
-            let needs_index = slice::check(decl, source, file, module, &mut found);
-            (found, needs_index)
-        });
-        if let Some((found, needs_index)) = found {
-            out.findings.extend(found);
-            if needs_index {
-                out.needs_index.push(decl.byte_range());
-            }
+        let (found, needs_index) = slice_retains(decl, source, file, module, skipped);
+        out.findings.extend(found);
+        if needs_index && !out.needs_index.contains(&decl.byte_range()) {
+            out.needs_index.push(decl.byte_range());
         }
     }
     skipped.extend(too_deep.into_iter().map(|line| Skipped {
@@ -293,9 +269,9 @@ pub fn run_all_reporting(
 }
 
 /// Judges again, now that `module` is complete, the declarations a first run over the same tree
-/// left pending ([`TreeFindings::needs_index`]): their `slice-retains` findings in `findings`
-/// are replaced, and everything else stands. Only those declarations are walked again. What
-/// could not be judged is added to `skipped`.
+/// left pending ([`TreeFindings::needs_index`]): their findings in `findings` are replaced, and
+/// everything else stands. Only those declarations are walked again. What could not be judged
+/// is added to `skipped`.
 pub fn judge_pending(
     source: &str,
     tree: &Tree,
@@ -306,21 +282,130 @@ pub fn judge_pending(
     skipped: &mut Vec<Skipped>,
 ) {
     let is_pending = |at: usize| pending.iter().any(|r| r.contains(&at));
-    findings.retain(|f| f.code != Code::SliceRetains || !is_pending(f.range.start));
+    findings.retain(|f| !is_pending(f.range.start));
     let root = tree.root_node();
+    let time = TimeImport::find(root, source);
+    let timers = TimerChecks::new(root, source, file, module, &time);
     let mut cursor = root.walk();
     for decl in root.named_children(&mut cursor) {
         if !pending.contains(&decl.byte_range()) {
             continue;
         }
-        let line = Some(decl.start_position().row + 1);
-        let found = contain("slice-retains", line, skipped, || {
-            let mut found = Vec::new();
-            slice::check(decl, source, file, module, &mut found);
-            found
-        });
-        findings.extend(found.unwrap_or_default());
+        if let Some(timers) = &timers {
+            findings.extend(timers.check(decl, skipped).unwrap_or_default());
+        }
+        findings.extend(slice_retains(decl, source, file, module, skipped).0);
     }
+}
+
+/// `slice-retains` on one declaration: its findings, and whether it needs the complete index.
+fn slice_retains(
+    decl: Node,
+    source: &str,
+    file: &FileContext,
+    module: ModuleView,
+    skipped: &mut Vec<Skipped>,
+) -> (Vec<Finding>, bool) {
+    let line = Some(decl.start_position().row + 1);
+    let found = contain("slice-retains", line, skipped, || {
+        let mut found = Vec::new();
+        let needs_index = slice::check(decl, source, file, module, &mut found);
+        (found, needs_index)
+    });
+    found.unwrap_or_default()
+}
+
+/// The timer checks of a file, ready to run on its declarations.
+struct TimerChecks<'a> {
+    source: &'a str,
+    file: &'a FileContext,
+    module: ModuleView<'a>,
+    time: &'a TimeImport,
+    /// The imports, when the file is a command's: its declarations are checked only where they
+    /// repeat, which takes the module's calls to see.
+    command_imports: Option<Vec<(String, String)>>,
+}
+
+impl<'a> TimerChecks<'a> {
+    /// `None` where they cannot find anything: `time` is not imported, or the runtime collects
+    /// timers (then there is no leak to report).
+    fn new(
+        root: Node,
+        source: &'a str,
+        file: &'a FileContext,
+        module: ModuleView<'a>,
+        time: &'a TimeImport,
+    ) -> Option<TimerChecks<'a>> {
+        if !time.is_imported() || file.timer_severity().is_none() {
+            return None;
+        }
+        let command =
+            is_main_package(root, source) || module.index.is_part_of_command(module.package_path);
+        Some(TimerChecks {
+            source,
+            file,
+            module,
+            time,
+            command_imports: command.then(|| super::summary::file_imports(root, source)),
+        })
+    }
+
+    /// The findings of every timer check in `decl`; `None` when it needs the complete index
+    /// (a command's declaration, while the index is being filled).
+    fn check(&self, decl: Node, skipped: &mut Vec<Skipped>) -> Option<Vec<Finding>> {
+        let source = self.source;
+        let mut ctx = Context {
+            source,
+            file: self.file,
+            time: self.time,
+            calls: collect_time_calls(decl, source, self.time),
+            reserved_names: HashMap::new(),
+            once_per_program: false,
+        };
+        if ctx.calls.is_empty() {
+            return Some(Vec::new());
+        }
+        if let Some(imports) = &self.command_imports {
+            if !self.module.complete {
+                return None;
+            }
+            ctx.once_per_program = !repeats::declaration_repeats(
+                decl,
+                source,
+                imports,
+                self.module.index,
+                self.module.package_path,
+            );
+        }
+        let line = Some(decl.start_position().row + 1);
+        let timer_checks: [(&'static str, TimerCheck); 3] = [
+            ("unstopped-ticker", ticker::check),
+            ("time-tick", time_tick::check),
+            ("after-in-loop", after_in_loop::check),
+        ];
+        let mut findings = Vec::new();
+        for (name, check) in timer_checks {
+            // Into a list of its own: a check that panics half-way adds nothing.
+            let found = contain(name, line, skipped, || {
+                let mut found = Vec::new();
+                check(&mut ctx, &mut found);
+                found
+            });
+            findings.extend(found.unwrap_or_default());
+        }
+        Some(findings)
+    }
+}
+
+/// The file's package clause says `package main`.
+fn is_main_package(root: Node, source: &str) -> bool {
+    let mut cursor = root.walk();
+    let main = root
+        .named_children(&mut cursor)
+        .find(|n| n.kind() == "package_clause")
+        .and_then(|p| p.named_child(0))
+        .is_some_and(|name| syntax::text(name, source) == "main");
+    main
 }
 
 /// False for a declaration nested too deep to check, whose line is then noted (once).
@@ -385,12 +470,15 @@ mod tests {
     use super::*;
     use crate::analysis::go_version::GoMod;
 
-    /// A declaration left pending by the first run is judged again whole: what the first run
-    /// already found there is replaced, not repeated, and other declarations keep theirs.
+    /// While the index is being filled, slice-retains leaves its candidates pending (whether
+    /// the owner outlives the call takes the other files); they are judged once, whole, when it
+    /// is complete, and what a first run found in them is replaced, not repeated.
     #[test]
     fn pending_declarations_are_judged_again_once() {
-        let src = "package p\n\nimport \"example.com/other\"\n\ntype Conn struct{ next *Conn }\n\n\
-                   type Hub struct {\n\tconns []*Conn\n\tjobs  []*other.Job\n}\n\n\
+        let src = "package p\n\nimport (\n\t\"sync\"\n\n\t\"example.com/other\"\n)\n\n\
+                   type Conn struct{ next *Conn }\n\n\
+                   type Hub struct {\n\tmu    sync.Mutex\n\tconns []*Conn\n\tjobs  []*other.Job\n}\n\n\
+                   func (h *Hub) Push(c *Conn, j *other.Job) {\n\th.conns = append(h.conns, c)\n\th.jobs = append(h.jobs, j)\n}\n\n\
                    func (h *Hub) Drop() {\n\th.conns = h.conns[1:]\n\th.jobs = h.jobs[1:]\n}\n\n\
                    func (h *Hub) Pop() {\n\th.conns = h.conns[1:]\n}\n";
         let tree = crate::analysis::parse(src);
@@ -416,11 +504,16 @@ mod tests {
             lines.sort_unstable();
             lines
         };
-        // `*other.Job` is from a package not indexed yet: Drop waits, its `conns` finding stands.
-        assert_eq!(lines(&first.findings), [13, 18]);
-        assert_eq!(first.needs_index.len(), 1);
-        assert!(src[first.needs_index[0].clone()].starts_with("func (h *Hub) Drop"));
-        let mut findings = first.findings;
+        assert_eq!(lines(&first.findings), [] as [usize; 0]);
+        let pending: Vec<&str> = first
+            .needs_index
+            .iter()
+            .map(|r| src[r.clone()].lines().next().unwrap())
+            .collect();
+        assert_eq!(pending, ["func (h *Hub) Drop() {", "func (h *Hub) Pop() {"]);
+        // A finding a first run made in a pending declaration is replaced, not kept beside.
+        let complete = run_all(src, &tree, &ctx, view(true));
+        let mut findings = complete.findings.clone();
         let mut skipped = Vec::new();
         judge_pending(
             src,
@@ -432,8 +525,9 @@ mod tests {
             &mut skipped,
         );
         assert!(skipped.is_empty(), "{skipped:?}");
-        // Complete now, and `other` is outside the module: not judged, and nothing twice.
-        assert_eq!(lines(&findings), [13, 18]);
+        // A pointer keeps what it points to alive, from another module too.
+        assert_eq!(lines(&findings), [23, 24, 28]);
+        assert_eq!(lines(&complete.findings), [23, 24, 28]);
     }
 
     /// The fixtures check messages; severity is checked here: Warning while unstopped timers

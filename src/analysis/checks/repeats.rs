@@ -9,8 +9,12 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use tree_sitter::Node;
+
 use super::super::module::{ModuleFile, ModuleIndex};
-use super::super::summary::{Call, Callee, DeclSummary, FuncName, Repeat, Use};
+use super::super::summary::{repeat, Call, Callee, DeclSummary, FuncName, Repeat, Use};
+use super::super::syntax::{text, Fields};
+use super::super::types::TypeExpr;
 
 /// How a growth comes to run on every request or event: the functions from the handler or loop
 /// (first) to the one that grows the table (last).
@@ -177,4 +181,31 @@ fn calls_func(call: &Call, caller: &ModuleFile, package_path: &str, func: &FuncN
         (Callee::Method(name), Some(_)) => *name == func.name && same_package,
         _ => false,
     }
+}
+
+/// Whether the top-level function `decl` runs on every request or event: it is a handler, or a
+/// handler or event loop calls it (through the module's calls). Code of a command that does not
+/// may run once per program.
+pub fn declaration_repeats(
+    decl: Node,
+    source: &str,
+    imports: &[(String, String)],
+    index: &dyn ModuleIndex,
+    package_path: &str,
+) -> bool {
+    if repeat::is_handler(decl, source, imports) {
+        return true;
+    }
+    let Some(name) = decl.field("name").map(|n| text(n, source).to_string()) else {
+        return false;
+    };
+    let receiver = decl
+        .field("receiver")
+        .and_then(|r| r.named_child(0))
+        .and_then(|p| p.field("type"))
+        .and_then(|t| TypeExpr::from_node(t, source, &imports).base_name());
+    let func = FuncName { name, receiver };
+    Callers::new(index)
+        .repeated(package_path, &func, 0)
+        .is_some()
 }

@@ -44,7 +44,11 @@ fn check_call(ctx: &mut Context, call: Node) -> Option<Finding> {
     let source = ctx.source;
     let func = syntax::enclosing_function(call)?;
     let in_loop = syntax::enclosing_loop(call, func).is_some();
-    if !in_loop && (syntax::runs_once(func, source) || !syntax::can_return(func, source)) {
+    if !in_loop
+        && (ctx.once_per_program
+            || syntax::runs_once(func, source)
+            || !syntax::can_return(func, source))
+    {
         return None;
     }
     let (subject, fixes, stoppable) = match holder(call, func, source) {

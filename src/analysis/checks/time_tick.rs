@@ -21,7 +21,9 @@ pub fn check(ctx: &mut Context, findings: &mut Vec<Finding>) {
         };
         let in_loop = syntax::enclosing_loop(call, func).is_some();
         if !in_loop
-            && (syntax::runs_once(func, ctx.source) || !syntax::can_return(func, ctx.source))
+            && (ctx.once_per_program
+                || syntax::runs_once(func, ctx.source)
+                || !syntax::can_return(func, ctx.source))
         {
             continue;
         }

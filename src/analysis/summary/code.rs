@@ -375,6 +375,19 @@ impl CodeWalker<'_> {
         let rhs: Vec<Node> = right.named_children(&mut right.walk()).collect();
         for (i, target) in lhs.iter().enumerate() {
             let value = (lhs.len() == rhs.len()).then(|| rhs[i]);
+            // `x.f = append(x.f, ...)` (or `x.f[k] = append(list, ...)`) adds to the list in
+            // field f; `append(x.f[:i], ...)` removes from it. A receiver named like an import
+            // (`fs`) is still a variable here.
+            if plain && value.is_some_and(|v| self.adds_by_append(v)) {
+                let list = if target.kind() == "index_expression" {
+                    target.field("operand")
+                } else {
+                    Some(*target)
+                };
+                if let Some(field) = list.and_then(|l| self.field_name(l)) {
+                    out.appended_fields.push(field);
+                }
+            }
             if let Some(t) = self.global_ref(*target) {
                 if !plain {
                     continue; // `n += 1` on a number
@@ -414,6 +427,29 @@ impl CodeWalker<'_> {
                 }
             }
         }
+    }
+
+    /// `append(list, ...)` where `list` is not a re-slice (`append(x[:i], x[i+1:]...)`
+    /// removes).
+    fn adds_by_append(&self, value: Node) -> bool {
+        let value = syntax::unparen(value);
+        value.kind() == "call_expression"
+            && value
+                .field("function")
+                .is_some_and(|f| text(f, self.source()) == "append")
+            && value
+                .field("arguments")
+                .and_then(|a| a.named_child(0))
+                .is_some_and(|first| syntax::unparen(first).kind() != "slice_expression")
+    }
+
+    /// `f` of `x.f`.
+    fn field_name(&self, n: Node) -> Option<String> {
+        let n = syntax::unparen(n);
+        (n.kind() == "selector_expression")
+            .then(|| n.field("field"))
+            .flatten()
+            .map(|f| text(f, self.source()).to_string())
     }
 
     /// `append(x, ...)` where x is spelled exactly as the assignment's target.

@@ -121,6 +121,8 @@ pub struct DeclSummary {
     pub stopped_fields: Vec<String>,
     /// Field names `f` whose ticker value leaves through `x.f` (argument, return, alias).
     pub escaped_fields: Vec<String>,
+    /// Field names `f` appended to: `x.f = append(...)`, `x.f[k] = append(...)`.
+    pub appended_fields: Vec<String>,
     pub ticker_fields: Vec<TickerField>,
     /// The function or method declared, if this is one.
     pub func: Option<FuncName>,

@@ -101,11 +101,15 @@ pub enum Callee {
 }
 
 /// Answers "does this node run on every request or event, or under `sync.Once`?" for the nodes
-/// of one declaration, remembering which loops wait for events.
+/// of one declaration, remembering the answer for each node it passes: a walk that asks for
+/// every call costs one step per node, not one per ancestor (100,000 nested calls are hostile
+/// input, not a reason to hang).
 pub struct RepeatFinder<'a> {
     source: &'a str,
     imports: &'a [(String, String)],
     event_loops: HashMap<usize, bool>,
+    /// The context of the code inside each node asked about or passed, by node id.
+    inside: HashMap<usize, (Option<Repeat>, bool)>,
 }
 
 impl<'a> RepeatFinder<'a> {
@@ -114,6 +118,7 @@ impl<'a> RepeatFinder<'a> {
             source,
             imports,
             event_loops: HashMap::new(),
+            inside: HashMap::new(),
         }
     }
 
@@ -121,29 +126,62 @@ impl<'a> RepeatFinder<'a> {
     /// and whether it runs under `sync.Once`. The innermost reason wins: a `once.Do` inside a
     /// handler runs once.
     pub fn context(&mut self, node: Node, ancestors: &[Node]) -> (Option<Repeat>, bool) {
-        let mut child = node;
-        for &a in ancestors.iter().rev() {
-            match a.kind() {
-                "func_literal" => {
-                    if is_handler(a, self.source, self.imports) {
-                        return (Some(Repeat::Request), false);
-                    }
-                    if self.runs_once(a) {
-                        return (None, true);
-                    }
-                }
-                "function_declaration" | "method_declaration" => {
-                    let request = is_handler(a, self.source, self.imports);
-                    return (request.then_some(Repeat::Request), false);
-                }
-                "for_statement" if a.field("body") == Some(child) && self.is_event_loop(a) => {
-                    return (Some(Repeat::Event), false);
-                }
-                _ => {}
+        // The path from the declaration down to `node` is `ancestors` then `node`: find the
+        // deepest node on it whose context is known or settled by itself, then work down from
+        // it. Nodes passed on the way are remembered, so the next call stops early.
+        let at = |i: usize| {
+            if i < ancestors.len() {
+                ancestors[i]
+            } else {
+                node
             }
-            child = a;
+        };
+        let parent_of = |i: usize| i.checked_sub(1).map(at);
+        let mut start = 0;
+        let mut context = (None, false);
+        for i in (0..=ancestors.len()).rev() {
+            if let Some(known) = self.inside.get(&at(i).id()) {
+                context = *known;
+                start = i + 1;
+                break;
+            }
+            if let Some(settled) = self.settles(at(i), parent_of(i)) {
+                context = settled;
+                self.inside.insert(at(i).id(), settled);
+                start = i + 1;
+                break;
+            }
         }
-        (None, false)
+        for i in start..=ancestors.len() {
+            context = self.settles(at(i), parent_of(i)).unwrap_or(context);
+            self.inside.insert(at(i).id(), context);
+        }
+        context
+    }
+
+    /// The context inside `n` when `n` itself decides it (a function, a handler or `once`
+    /// literal, the body of an event loop); `None` when it is its parent's.
+    fn settles(&mut self, n: Node, parent: Option<Node>) -> Option<(Option<Repeat>, bool)> {
+        match n.kind() {
+            "func_literal" => {
+                if is_handler(n, self.source, self.imports) {
+                    Some((Some(Repeat::Request), false))
+                } else if self.runs_once(n) {
+                    Some((None, true))
+                } else {
+                    None
+                }
+            }
+            "function_declaration" | "method_declaration" => {
+                let request = is_handler(n, self.source, self.imports);
+                Some((request.then_some(Repeat::Request), false))
+            }
+            _ => {
+                let parent = parent.filter(|p| p.kind() == "for_statement")?;
+                (parent.field("body") == Some(n) && self.is_event_loop(parent))
+                    .then_some((Some(Repeat::Event), false))
+            }
+        }
     }
 
     /// A literal handed to `once.Do`, `sync.OnceFunc`, `sync.OnceValue` or `sync.OnceValues`.

@@ -25,7 +25,7 @@ use crate::analysis::summary;
 use crate::analysis::syntax::{self, text, Fields};
 use crate::analysis::types::TypeExpr;
 use crate::analysis::{Code, FileContext, Finding, Severity};
-use shapes::{norm, reslices, Form, Reslice};
+use shapes::{norm, reslices, Form, Move, Reslice};
 
 /// Checks one top-level declaration. Returns true when it found a candidate it could not judge
 /// because the module's index is not complete yet.
@@ -55,6 +55,7 @@ pub fn check(
         identifiers: None,
         needs_index: false,
         reserved: HashMap::new(),
+        long_lived: HashMap::new(),
     };
     for statement in statements {
         let pairs = reslices(statement, source);
@@ -121,6 +122,8 @@ struct Checker<'a, 't> {
     needs_index: bool,
     /// Index names fixes have taken, per function (by node id).
     reserved: HashMap<usize, HashSet<String>>,
+    /// Named types (package, name) known to outlive a call, or not.
+    long_lived: HashMap<(String, String), bool>,
 }
 
 /// The element type of a re-sliced slice, and the package its spelling belongs to.
@@ -189,49 +192,75 @@ impl<'a, 't> Checker<'a, 't> {
             }
             No => return None,
         };
-        if self.already_cleared(r) || self.hands_out_slots(r) || self.may_regrow(r) {
+        // Whether the owner outlives the call, and what other functions do to the list, takes
+        // the other files: judged once they are all indexed.
+        if !self.module.complete {
+            self.needs_index = true;
+            return None;
+        }
+        match self.outlives(r.target) {
+            Found(()) => {}
+            Unknown => {
+                self.needs_index |= !self.module.complete;
+                return None;
+            }
+            No => return None,
+        }
+        if self.already_cleared(r)
+            || self.hands_out_slots(r)
+            || self.may_regrow(r)
+            || self.refilled(r)
+            || self.drained(r)
+            || self.pops_free_list(r)
+            || self.pops_a_bracket(r)
+            || self.moves_element(r)
+            || self.reused_buffer(r)
+            || self.pops_an_append(r)
+            || self.lends_from_pool(r)
+            || self.heap_pop_never_called()
+            || self.consumes_fixed_input(r)
+        {
             return None;
         }
         let source = self.source;
         let target = text(r.target, source);
         let shown = display_type(&element.ty, &element.package, self.module.package_path);
-        let after_copy = matches!(r.form, Form::Back { .. }) && self.follows_copy(r);
-        let message = match r.form {
-            Form::Front { start } if norm(start, source) == "1" => format!(
-                "re-slicing `{target}` from the front leaves the dropped {shown} in the backing \
-                 array, where it stays reachable until the array is reallocated"
+        let moved = match r.form {
+            Form::Back { .. } => self
+                .preceding_move(r)
+                .or_else(|| self.drops_duplicate(r).then_some(Move::Duplicate)),
+            // `append(x[:0], x[k:]...)` shifts the rest down.
+            Form::Middle { i, .. } if norm(i, source) == "0" => Some(Move::CopyDown),
+            _ => None,
+        };
+        if self.stale_copy_overwritten(r, moved.is_some()) {
+            return None;
+        }
+        let message = match (r.form, moved) {
+            (_, Some(Move::CopyDown)) => format!(
+                "removing the first elements of `{target}` by copying the rest down leaves stale \
+                 copies of its last {shown} elements beyond the length: they keep those \
+                 elements reachable after they are removed, until the slots are overwritten or \
+                 the array is reallocated"
             ),
-            Form::Front { .. } => format!(
-                "re-slicing `{target}` from the front leaves the dropped {shown} elements in the \
-                 backing array, where they stay reachable until the array is reallocated"
-            ),
-            Form::Back { .. } if after_copy => format!(
+            (_, Some(Move::CopyOver)) => format!(
                 "removing from the middle of `{target}` with copy and a shorter length leaves a \
-                 duplicate of its last {shown} beyond the length, where it stays reachable until \
-                 the slot is overwritten or the array is reallocated"
+                 stale copy of its last {shown} beyond the length: it keeps that element \
+                 reachable after it is removed in turn, until the slot is overwritten or the \
+                 array is reallocated"
             ),
-            Form::Back { end } if self.is_last_slot(end, r) => format!(
-                "shrinking `{target}` by one leaves the dropped {shown} in the backing array \
-                 beyond the length, where it stays reachable until the slot is overwritten or \
-                 the array is reallocated"
+            (_, Some(Move::Duplicate)) => format!(
+                "truncating `{target}` after finding that its dropped {shown} equals one it keeps \
+                 leaves a stale copy of it beyond the length: it keeps that element reachable \
+                 after it is removed in turn, until the slot is overwritten or the array is \
+                 reallocated"
             ),
-            Form::Back { .. } => format!(
-                "truncating `{target}` leaves the dropped {shown} elements in the backing array \
-                 beyond the length, where they stay reachable until the slots are overwritten or \
-                 the array is reallocated"
+            (_, Some(Move::SwapIn)) => format!(
+                "removing from `{target}` by moving its last {shown} into the gap leaves a stale \
+                 copy of it beyond the length: it keeps that element reachable after it is \
+                 removed in turn, until the slot is overwritten or the array is reallocated"
             ),
-            Form::Middle { i, j } if norm(j, source) == format!("{}+1", norm(i, source)) => {
-                format!(
-                    "removing from the middle of `{target}` with append leaves a duplicate of its \
-                     last {shown} beyond the length, where it stays reachable until the slot is \
-                     overwritten or the array is reallocated"
-                )
-            }
-            Form::Middle { .. } => format!(
-                "removing from the middle of `{target}` with append leaves duplicates of its last \
-                 {shown} elements beyond the length, where they stay reachable until the slots \
-                 are overwritten or the array is reallocated"
-            ),
+            _ => self.plain_message(r, target, &shown),
         };
         let fixes = if multi {
             Vec::new()
@@ -246,6 +275,44 @@ impl<'a, 't> Checker<'a, 't> {
             related: vec![],
             fixes,
         })
+    }
+
+    /// The message for a drop that moved nothing: what was dropped, and from where.
+    fn plain_message(&self, r: &Reslice, target: &str, shown: &str) -> String {
+        let source = self.source;
+        match r.form {
+            Form::Front { start } if norm(start, source) == "1" => format!(
+                "re-slicing `{target}` from the front leaves the dropped {shown} in the backing \
+                 array, where it stays reachable until the array is reallocated"
+            ),
+            Form::Front { .. } => format!(
+                "re-slicing `{target}` from the front leaves the dropped {shown} elements in the \
+                 backing array, where they stay reachable until the array is reallocated"
+            ),
+            Form::Back { end } if self.is_last_slot(end, r) => format!(
+                "shrinking `{target}` by one leaves the dropped {shown} in the backing array \
+                 beyond the length, where it stays reachable until the slot is overwritten or \
+                 the array is reallocated"
+            ),
+            Form::Back { .. } => format!(
+                "truncating `{target}` leaves the dropped {shown} elements in the backing array \
+                 beyond the length, where they stay reachable until the slots are overwritten or \
+                 the array is reallocated"
+            ),
+            Form::Middle { i, j } if norm(j, source) == format!("{}+1", norm(i, source)) => {
+                format!(
+                    "removing from the middle of `{target}` with append leaves a stale copy of its \
+                     last {shown} beyond the length: it keeps that element reachable after it is \
+                     removed in turn, until the slot is overwritten or the array is reallocated"
+                )
+            }
+            Form::Middle { .. } => format!(
+                "removing from the middle of `{target}` with append leaves stale copies of its \
+                 last {shown} elements beyond the length: they keep those elements reachable \
+                 after they are removed in turn, until the slots are overwritten or the array is \
+                 reallocated"
+            ),
+        }
     }
 }
 

@@ -5,6 +5,19 @@ use tree_sitter::Node;
 use super::Checker;
 use crate::analysis::syntax::{self, text, unparen, Fields};
 
+/// How elements were moved down just before a shrink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Move {
+    /// `copy(x[i:], x[i+1:])`: one removed from the middle.
+    CopyOver,
+    /// `copy(x, x[k:])`: the first `k` removed, the rest shifted down.
+    CopyDown,
+    /// `if x[1] == x[0] { x = x[:1] }`: what is dropped equals what is kept.
+    Duplicate,
+    /// `x[i] = x[len(x)-1]`: the last one moved into the removed one's place.
+    SwapIn,
+}
+
 /// How a statement drops elements from a slice.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Form<'t> {
@@ -241,41 +254,166 @@ pub(super) fn is_slice_of(node: Node, names: &[String], source: &str) -> bool {
 }
 
 impl<'a, 't> Checker<'a, 't> {
-    /// The statement just before a shrink is `copy(x[i:], x[i+1:])`.
-    pub(super) fn follows_copy(&self, r: &Reslice) -> bool {
-        let names = self.names(r);
-        let Some(prev) = r.statement.prev_named_sibling() else {
-            return false;
-        };
-        if prev.kind() != "expression_statement" {
-            return false;
+    /// How the statement just before a shrink moved elements down, if it did: the dropped
+    /// slots then hold stale copies of elements still in the slice.
+    pub(super) fn preceding_move(&self, r: &Reslice) -> Option<Move> {
+        // The statement before it, or before the `if` or block it is in (`x[i] = x[n-1]`, then
+        // `if n == 1 { x = nil } else { x = x[:n-1] }`).
+        let mut at = r.statement;
+        loop {
+            let in_list = at.parent().is_some_and(|p| p.kind() == "statement_list");
+            if in_list {
+                let prev = at.prev_named_sibling();
+                if let Some(prev) = prev.filter(|p| p.kind() != "comment") {
+                    return self.move_in(prev, r);
+                }
+            }
+            at = at.parent()?;
+            if syntax::is_function(at.kind()) || at.kind() == "for_statement" {
+                return None;
+            }
         }
-        let Some(call) = prev.named_child(0) else {
-            return false;
-        };
-        call.kind() == "call_expression"
-            && call
-                .field("function")
-                .is_some_and(|f| text(f, self.source) == "copy")
-            && call
-                .field("arguments")
-                .and_then(|a| a.named_child(0))
-                .is_some_and(|a| is_slice_of(a, &names, self.source))
     }
 
-    /// `len(x)-1`, or `n-1` where `n := len(x)`: the end of a shrink by one.
+    /// The `copy(...)` call a statement makes: the statement itself, or its only value.
+    fn copy_call<'n>(&self, statement: Node<'n>) -> Option<Node<'n>> {
+        let call = match statement.kind() {
+            "expression_statement" => statement.named_child(0)?,
+            _ => statement.field("right")?.named_child(0)?,
+        };
+        let call = unparen(call);
+        (call.kind() == "call_expression"
+            && call
+                .field("function")
+                .is_some_and(|f| text(f, self.source) == "copy"))
+        .then_some(call)
+    }
+
+    /// `x = x[:n]` inside an `if` that compares the first dropped slot `x[n]` for equality:
+    /// the code drops it because it duplicates what stays (`if s[1] == s[0] { s = s[:1] }`).
+    pub(super) fn drops_duplicate(&self, r: &Reslice) -> bool {
+        let Form::Back { end } = r.form else {
+            return false;
+        };
+        let source = self.source;
+        let slots: Vec<String> = self
+            .names(r)
+            .iter()
+            .map(|n| format!("{n}[{}]", norm(end, source)))
+            .collect();
+        let mut cur = r.statement.parent();
+        while let Some(n) = cur {
+            if syntax::is_function(n.kind()) {
+                return false;
+            }
+            if n.kind() == "if_statement" {
+                let mut compares = false;
+                if let Some(c) = n.field("condition") {
+                    syntax::walk(c, |e| {
+                        if e.kind() == "binary_expression"
+                            && e.field("operator")
+                                .is_some_and(|op| text(op, source) == "==")
+                        {
+                            let sides = [e.field("left"), e.field("right")];
+                            compares |= sides
+                                .iter()
+                                .flatten()
+                                .any(|side| slots.contains(&norm(*side, source)));
+                        }
+                        !compares
+                    });
+                }
+                if compares {
+                    return true;
+                }
+            }
+            cur = n.parent();
+        }
+        false
+    }
+
+    /// How `prev` moved elements of the slice down, if it did.
+    fn move_in(&self, prev: Node, r: &Reslice) -> Option<Move> {
+        let source = self.source;
+        let names = self.names(r);
+        match prev.kind() {
+            // `if i != n-1 { x[i] = x[n-1] }`: the move, when there is one to make.
+            "if_statement" if prev.field("alternative").is_none() => {
+                let body = prev.field("consequence")?;
+                let mut cursor = body.walk();
+                let statements: Vec<Node> = body
+                    .named_children(&mut cursor)
+                    .filter(|c| c.kind() == "statement_list")
+                    .flat_map(|list| named_children(list))
+                    .collect();
+                statements.into_iter().find_map(|st| {
+                    (st.kind() == "assignment_statement")
+                        .then(|| self.move_in(st, r))
+                        .flatten()
+                })
+            }
+            // `copy(x[i:], x[i+1:])` or `copy(x, x[k:])`, alone or for its count
+            // (`n := copy(x, x[k:])`).
+            "expression_statement" | "short_var_declaration" | "assignment_statement"
+                if self.copy_call(prev).is_some() =>
+            {
+                let call = self.copy_call(prev)?;
+                if call
+                    .field("function")
+                    .is_none_or(|f| text(f, source) != "copy")
+                {
+                    return None;
+                }
+                let first = call.field("arguments")?.named_child(0)?;
+                if names.contains(&norm(first, source)) {
+                    Some(Move::CopyDown)
+                } else if is_slice_of(first, &names, source) {
+                    Some(Move::CopyOver)
+                } else {
+                    None
+                }
+            }
+            // `x[i] = x[len(x)-1]`: the last element moves into the removed one's place.
+            "assignment_statement" => {
+                let left = prev.field("left")?.named_child(0)?;
+                let right = prev.field("right")?.named_child(0)?;
+                let Form::Back { end } = r.form else {
+                    return None;
+                };
+                let into_slot =
+                    unparen(left).kind() == "index_expression" && is_slice_of(left, &names, source);
+                let right = unparen(right);
+                let from_last = right.kind() == "index_expression"
+                    && right
+                        .field("operand")
+                        .is_some_and(|o| names.contains(&norm(o, source)))
+                    && right.field("index").is_some_and(|i| {
+                        let i = norm(i, source);
+                        i == norm(end, source) || names.iter().any(|n| i == format!("len({n})-1"))
+                    });
+                (into_slot && from_last).then_some(Move::SwapIn)
+            }
+            _ => None,
+        }
+    }
+
+    /// `len(x)-1`, `n-1` where `n := len(x)`, or `last` where `last := len(x) - 1`: the end
+    /// of a shrink by one.
     pub(super) fn is_last_slot(&self, end: Node, r: &Reslice) -> bool {
         let source = self.source;
         let names = self.names(r);
-        let end_text = norm(end, source);
-        let Some(minus_one) = end_text.strip_suffix("-1") else {
-            return false;
-        };
         let is_len = |t: &str| names.iter().any(|n| t == format!("len({n})"));
-        if is_len(minus_one) {
+        let end_text = norm(end, source);
+        if end_text.strip_suffix("-1").is_some_and(is_len) {
             return true;
         }
-        // `n := len(x)` declared once in the function.
+        // `n := len(x)` with `x[:n-1]`, or `last := len(x)-1` with `x[:last]`, declared once.
+        let (name, wanted): (&str, &dyn Fn(&str) -> bool) = match end_text.strip_suffix("-1") {
+            Some(n) => (n, &is_len),
+            None => (&end_text, &|v: &str| {
+                v.strip_suffix("-1").is_some_and(is_len)
+            }),
+        };
         let Some(func) = syntax::enclosing_function(r.statement) else {
             return false;
         };
@@ -287,9 +425,9 @@ impl<'a, 't> Checker<'a, 't> {
                     let ls = named_children(l);
                     let vs = named_children(v);
                     for (k, id) in ls.iter().enumerate() {
-                        if text(*id, source) == minus_one {
+                        if text(*id, source) == name {
                             match vs.get(k) {
-                                Some(v) if ls.len() == vs.len() && is_len(&norm(*v, source)) => {
+                                Some(v) if ls.len() == vs.len() && wanted(&norm(*v, source)) => {
                                     lengths += 1
                                 }
                                 _ => others += 1,

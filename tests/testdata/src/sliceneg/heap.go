@@ -1,5 +1,19 @@
 package sliceneg
 
+import (
+	"container/heap"
+	"sync"
+)
+
+// scheduler shares a heap and a ring between goroutines: they live as long as it does.
+type scheduler struct {
+	mu      sync.Mutex
+	pending priorityQueue
+	recent  ring
+}
+
+func (s *scheduler) next() *item { return heap.Pop(&s.pending).(*item) }
+
 type item struct {
 	value *Job
 	index int
@@ -7,7 +21,10 @@ type item struct {
 
 type priorityQueue []*item
 
-func (pq priorityQueue) Len() int { return len(pq) }
+func (pq priorityQueue) Len() int           { return len(pq) }
+func (pq priorityQueue) Less(i, j int) bool { return pq[i].index < pq[j].index }
+func (pq priorityQueue) Swap(i, j int)      { pq[i], pq[j] = pq[j], pq[i] }
+func (pq *priorityQueue) Push(x any)        { *pq = append(*pq, x.(*item)) }
 
 // The container/heap example: it clears the slot before shrinking.
 func (pq *priorityQueue) Pop() any {
@@ -29,6 +46,8 @@ func (pq *priorityQueue) removeAt(i int) {
 
 // Zeroing a struct element with its zero value.
 type ring struct{ entries []item }
+
+func (r *ring) push(e item) { r.entries = append(r.entries, e) }
 
 func (r *ring) pop() item {
 	e := r.entries[0]

@@ -6,6 +6,19 @@ import (
 	"leakls.test/slicepos/jobs"
 )
 
+// push adds to every list: what is dropped from the front is not overwritten by it.
+func (h *Hub) push(c *Conn, j *jobs.Job) {
+	h.conns = append(h.conns, c)
+	h.jobs = append(h.jobs, *j)
+	h.batch = append(h.batch, j)
+	h.any = append(h.any, c)
+	h.errs = append(h.errs, nil)
+	h.fns = append(h.fns, nil)
+	h.subs = append(h.subs, nil)
+	h.maps = append(h.maps, nil)
+	h.inner.conns = append(h.inner.conns, c)
+}
+
 func (h *Hub) popConn() *Conn {
 	c := h.conns[0]
 	h.conns = h.conns[1:] // want `slice-retains: re-slicing .h\.conns. from the front leaves the dropped \*Conn`

@@ -1,6 +1,11 @@
 package slicepos
 
-import "leakls.test/slicepos/jobs"
+import (
+	"sync"
+
+	"leakls.test/slicepos/jobs"
+	"leakls.test/slicepos/pq"
+)
 
 // Conn is a connection; its element type is declared here and used in queue.go.
 type Conn struct {
@@ -21,8 +26,10 @@ type meta struct {
 	note *string
 }
 
-// Hub keeps its connections in a named slice type from this file.
+// Hub keeps its connections in a named slice type from this file. Its mutex says it is shared
+// between goroutines: it outlives the calls that drop its elements.
 type Hub struct {
+	mu    sync.Mutex
 	conns connList
 	jobs  []jobs.Job
 	batch jobs.Batch
@@ -32,4 +39,6 @@ type Hub struct {
 	subs  []chan int
 	maps  []map[string]int
 	inner *Hub
+	// deferred is a heap from another package, shared through the Hub.
+	deferred pq.Queue
 }

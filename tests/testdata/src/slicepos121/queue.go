@@ -1,5 +1,7 @@
 package slicepos121
 
+import "sync"
+
 // Task holds a callback.
 type Task struct {
 	id  int
@@ -9,19 +11,34 @@ type Task struct {
 // point has no pointers.
 type point struct{ x, y int }
 
-// Queue keeps tasks.
+// Queue keeps tasks, shared between goroutines.
 type Queue struct {
+	mu     sync.Mutex
 	tasks  []*Task
 	values []Task
 	points []point
+	// done is handed over whole; watchers is set when the queue is made and only shrinks.
+	done     []*Task
+	watchers []*Task
+}
+
+// Push adds a task.
+func (q *Queue) Push(t *Task) {
+	q.tasks = append(q.tasks, t)
+	q.values = append(q.values, *t)
+	q.points = append(q.points, point{})
 }
 
 func (q *Queue) PopN(n int) {
 	q.tasks = q.tasks[n:] // want `slice-retains: re-slicing .q\.tasks. from the front leaves the dropped \*Task elements`
 }
 
+func (q *Queue) Finish(done []*Task) {
+	q.done = done
+}
+
 func (q *Queue) Reset() {
-	q.tasks = q.tasks[:0] // want `slice-retains: truncating .q\.tasks.`
+	q.done = q.done[:0] // want `slice-retains: truncating .q\.done.`
 }
 
 func (q *Queue) Keep(n int) {
@@ -40,12 +57,12 @@ func (q *Queue) Pop() *Task {
 
 // Before Go 1.22, slices.Delete does not clear the tail: the fix clears the last slot.
 func (q *Queue) Remove(i int) {
-	q.tasks = append(q.tasks[:i], q.tasks[i+1:]...) // want `slice-retains: removing from the middle of .q\.tasks.`
+	q.watchers = append(q.watchers[:i], q.watchers[i+1:]...) // want `slice-retains: removing from the middle of .q\.watchers.`
 }
 
 // Removing a range: reported, but only Go 1.22's slices.Delete is offered as a fix.
 func (q *Queue) RemoveRange(i, j int) {
-	q.tasks = append(q.tasks[:i], q.tasks[j:]...) // want `slice-retains: removing from the middle of .q\.tasks.`
+	q.watchers = append(q.watchers[:i], q.watchers[j:]...) // want `slice-retains: removing from the middle of .q\.watchers.`
 }
 
 // A filter in place leaves duplicates beyond the new length.

@@ -4,12 +4,13 @@ import (
 	"slices"
 )
 
-var stack []*node
+// nodeStack lives as long as the Registry that holds it.
+type nodeStack struct{ nodes []*node }
 
-func dropAt(i int) {
-	stack = append(stack[:i], stack[i+1:]...) // want `slice-retains: removing from the middle of .stack.`
+func (s *nodeStack) dropAt(i int) {
+	s.nodes = append(s.nodes[:i], s.nodes[i+1:]...) // want `slice-retains: removing from the middle of .s\.nodes.`
 }
 
-func has(n *node) bool {
-	return slices.Contains(stack, n)
+func (s *nodeStack) has(n *node) bool {
+	return slices.Contains(s.nodes, n)
 }

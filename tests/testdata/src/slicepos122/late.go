@@ -6,15 +6,16 @@ import (
 	"strconv"
 )
 
-var errs []error
+// errorList lives as long as the Registry that holds it.
+type errorList struct{ errs []error }
 
-func forget(i int) {
-	errs = append(errs[:i], errs[i+1:]...) // want `slice-retains: removing from the middle of .errs.`
+func (l *errorList) forget(i int) {
+	l.errs = append(l.errs[:i], l.errs[i+1:]...) // want `slice-retains: removing from the middle of .l\.errs.`
 }
 
-func sorted() []string {
+func (l *errorList) sorted() []string {
 	var out []string
-	for _, e := range errs {
+	for _, e := range l.errs {
 		out = append(out, e.Error())
 	}
 	sort.Strings(out)

@@ -2,8 +2,9 @@ package slicepos122
 
 type node struct{ next *node }
 
-var free []*node
+// nodeSet lives as long as the Registry that holds it.
+type nodeSet struct{ free []*node }
 
-func release(i int) {
-	free = append(free[:i], free[i+1:]...) // want `slice-retains: removing from the middle of .free.`
+func (s *nodeSet) release(i int) {
+	s.free = append(s.free[:i], s.free[i+1:]...) // want `slice-retains: removing from the middle of .s\.free.`
 }

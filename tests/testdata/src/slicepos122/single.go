@@ -2,8 +2,9 @@ package slicepos122
 
 import "leakls.test/slicepos122/other"
 
-var watchers []*other.Item
+// watchList lives as long as the Registry that holds it.
+type watchList struct{ watchers []*other.Item }
 
-func unwatch(i int) {
-	watchers = append(watchers[:i], watchers[i+1:]...) // want `slice-retains: removing from the middle of .watchers.`
+func (w *watchList) unwatch(i int) {
+	w.watchers = append(w.watchers[:i], w.watchers[i+1:]...) // want `slice-retains: removing from the middle of .w\.watchers.`
 }

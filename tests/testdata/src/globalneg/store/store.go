@@ -114,7 +114,7 @@ func Put(it *Item) {
 // Reset shrinks, truncates, replaces or empties each table.
 func Reset(it *Item) {
 	clear(cleared)
-	resliced = resliced[:0] // want `slice-retains: truncating .resliced.`
+	resliced = resliced[:0]
 
 	shifted = shifted[1:] // want `slice-retains: re-slicing .shifted. from the front`
 	nilled = nil

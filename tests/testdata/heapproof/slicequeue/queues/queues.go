@@ -1,13 +1,20 @@
-package main
+// Package queues holds shared queues that jobs pass through.
+package queues
+
+import "sync"
 
 // Job is a unit of work with a payload, handed out by pointer.
 type Job struct {
-	id      int
+	ID      int
 	payload [64]byte
 }
 
-// Queue hands out jobs first in, first out.
-type Queue struct{ jobs []*Job }
+// Queue hands out jobs first in, first out. Its mutex lets goroutines share it: it outlives
+// the calls that pop from it.
+type Queue struct {
+	mu   sync.Mutex
+	jobs []*Job
+}
 
 // Push adds a job at the back.
 func (q *Queue) Push(j *Job) { q.jobs = append(q.jobs, j) }
@@ -20,8 +27,11 @@ func (q *Queue) Pop() *Job {
 	return j
 }
 
-// Stack hands out jobs last in, first out.
-type Stack struct{ jobs []*Job }
+// Stack hands out jobs last in, first out, shared like the queue.
+type Stack struct {
+	mu   sync.Mutex
+	jobs []*Job
+}
 
 // Push adds a job on top.
 func (s *Stack) Push(j *Job) { s.jobs = append(s.jobs, j) }
@@ -31,15 +41,4 @@ func (s *Stack) Pop() *Job {
 	j := s.jobs[len(s.jobs)-1]
 	s.jobs = s.jobs[:len(s.jobs)-1]
 	return j
-}
-
-// Batch collects jobs and is reused after each flush.
-type Batch struct{ jobs []*Job }
-
-// Add adds a job to the batch.
-func (b *Batch) Add(j *Job) { b.jobs = append(b.jobs, j) }
-
-// Reset empties the batch for reuse, keeping its backing array and every job in it.
-func (b *Batch) Reset() {
-	b.jobs = b.jobs[:0]
 }

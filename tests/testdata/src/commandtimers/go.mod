@@ -1,0 +1,3 @@
+module leakls.test/commandtimers
+
+go 1.22

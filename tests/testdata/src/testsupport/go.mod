@@ -1,0 +1,3 @@
+module leakls.test/testsupport
+
+go 1.22
