@@ -36,10 +36,10 @@ struct FirstPass {
     source: Option<String>,
     findings: Vec<Finding>,
     ctx: FileContext,
-    /// Declarations whose findings wait for the whole index, and the tree, kept to judge them
-    /// once the index is complete. Such files are about a tenth of GOROOT's bytes; keeping their
-    /// trees costs less memory than parsing them twice costs time.
-    pending: Option<(tree_sitter::Tree, Vec<std::ops::Range<usize>>)>,
+    /// Declarations whose findings wait for the whole index, judged once it is complete. The
+    /// file is parsed again then: such files are about 5% of GOROOT's bytes, and their trees
+    /// (~30 bytes per source byte) would cost ~100 MB kept, a second parse ~0.2 s.
+    pending: Vec<std::ops::Range<usize>>,
     /// What the tree checks could not judge (a panic, code nested too deep).
     skipped: Vec<Skipped>,
 }
@@ -66,8 +66,8 @@ pub fn analyze_files_configured(
     });
     // The rest of each file's work needs the complete index: on every core as well.
     let passes: Vec<(&PathBuf, Result<FirstPass, String>)> = files.iter().zip(first).collect();
-    let finished = parallel_map(&passes, |(path, pass), _| match pass {
-        Ok(pass) => finish_file(path, pass, &index),
+    let finished = parallel_map(&passes, |(path, pass), parser| match pass {
+        Ok(pass) => finish_file(path, pass, &index, parser),
         Err(e) => Err(e.clone()),
     });
     let mut reports = Vec::new();
@@ -104,18 +104,22 @@ fn finish_file(
     path: &Path,
     pass: &FirstPass,
     index: &Index,
+    parser: &mut tree_sitter::Parser,
 ) -> Result<(Option<FileReport>, Vec<Skipped>), String> {
     if pass.excluded {
         return Ok((None, Vec::new()));
     }
     let mut skipped = pass.skipped.clone();
     let mut findings = pass.findings.clone();
-    if let (Some(source), Some((tree, pending))) = (&pass.source, &pass.pending) {
+    if let Some(source) = pass.source.as_ref().filter(|_| !pass.pending.is_empty()) {
+        let tree = parser
+            .parse(source, None)
+            .ok_or_else(|| "the parser gave up".to_string())?;
         judge_pending(
             path,
             source,
-            tree,
-            pending,
+            &tree,
+            &pass.pending,
             &pass.ctx,
             index,
             &mut findings,
@@ -191,7 +195,7 @@ fn first_pass(
             source: None,
             findings: Vec::new(),
             ctx,
-            pending: None,
+            pending: Vec::new(),
             skipped: Vec::new(),
         });
     }
@@ -213,7 +217,7 @@ fn first_pass(
         source: keep_source.then_some(source),
         findings,
         ctx,
-        pending: (!needs_index.is_empty()).then_some((tree, needs_index)),
+        pending: needs_index,
         skipped,
     })
 }

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use super::repeat::{self, RepeatFinder};
+use super::repeat::{self, Pending, RepeatFinder};
 use super::*;
 use crate::analysis::syntax::{self, text, Fields};
 
@@ -35,6 +35,7 @@ impl SummaryContext<'_> {
             repeat: RepeatFinder::new(self.source, self.imports),
             compared_lengths: HashSet::new(),
             calls: HashSet::new(),
+            pending_growth: Vec::new(),
         };
         let first_use = out.uses.len();
         static VISITED: std::sync::LazyLock<syntax::KindSet> =
@@ -42,6 +43,7 @@ impl SummaryContext<'_> {
         static OPAQUE: std::sync::LazyLock<syntax::KindSet> =
             std::sync::LazyLock::new(|| syntax::KindSet::new(CodeWalker::OPAQUE));
         syntax::walk_with_ancestors(decl, |n, ancestors| {
+            walker.repeat.enter(n, ancestors);
             if VISITED.contains(n) {
                 let kind = n.kind();
                 walker.declare(n, kind);
@@ -49,11 +51,25 @@ impl SummaryContext<'_> {
             }
             !OPAQUE.contains(n)
         });
+        // Whether each endless loop waits for events is known now that it has been walked.
+        for (i, pending) in &walker.pending_growth {
+            let (repeats, once) = walker.repeat.resolve(pending);
+            if let Some(growth) = out.uses[*i].growth.as_mut() {
+                growth.repeats = repeats;
+                growth.bound = once.then_some(Bound::Once);
+            }
+        }
+        let repeat = &walker.repeat;
+        let resolved_calls: Vec<Call> = walker
+            .calls
+            .iter()
+            .filter(|c| c.method || !walker.locals.contains(c.package.unwrap_or(c.name)))
+            .map(|c| c.to_call(repeat))
+            .collect();
         let CodeWalker {
             locals,
             unresolved_owners,
             compared_lengths,
-            calls,
             ..
         } = walker;
         let is_local = |name: &NameRef| {
@@ -71,12 +87,10 @@ impl SummaryContext<'_> {
                 }
             }
         }
-        let mut calls: Vec<Call> = calls
-            .into_iter()
-            .filter(|c| !matches!(&c.callee, Callee::Function(name) if is_local(name)))
-            .collect();
-        // In source order would need positions; a stable order keeps summaries comparable.
-        calls.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+        let mut calls = resolved_calls;
+        // A stable order keeps summaries comparable.
+        calls.sort_unstable();
+        calls.dedup();
         out.calls.extend(calls);
         // Only a ticker stored through a local needs the locals' types: rare, so walk again.
         if !unresolved_owners.is_empty() {
@@ -104,7 +118,37 @@ struct CodeWalker<'a> {
     repeat: RepeatFinder<'a>,
     /// Package-level names whose length is compared (`len(m) < max`).
     compared_lengths: HashSet<NameRef>,
-    calls: HashSet<Call>,
+    calls: HashSet<SeenCall<'a>>,
+    /// Growth uses (by index in `uses`) and what repeats them, known when the walk ends.
+    pending_growth: Vec<(usize, Pending)>,
+}
+
+/// A call as the walk sees it, its names borrowed from the source.
+#[derive(PartialEq, Eq, Hash)]
+struct SeenCall<'a> {
+    package: Option<&'a str>,
+    name: &'a str,
+    method: bool,
+    repeats: Pending,
+    constant_args: u64,
+}
+
+impl SeenCall<'_> {
+    fn to_call(&self, repeat: &RepeatFinder) -> Call {
+        let callee = if self.method {
+            Callee::Method(self.name.to_string())
+        } else {
+            Callee::Function(NameRef {
+                package: self.package.map(str::to_string),
+                name: self.name.to_string(),
+            })
+        };
+        Call {
+            callee,
+            repeats: repeat.resolve(&self.repeats).0,
+            constant_args: self.constant_args,
+        }
+    }
 }
 
 /// Builtin functions and conversions to predeclared types: calls of nothing in the module.
@@ -162,7 +206,7 @@ fn is_read_only_call(callee: &str) -> bool {
     .any(|p| callee.starts_with(p))
 }
 
-impl CodeWalker<'_> {
+impl<'a> CodeWalker<'a> {
     fn source(&self) -> &str {
         self.ctx.source
     }
@@ -193,7 +237,7 @@ impl CodeWalker<'_> {
         key: Option<Node>,
         ancestors: &[Node],
     ) {
-        let (repeats, once) = self.repeat.context(at, ancestors);
+        let pending = self.repeat.here();
         let key = match key {
             Some(k) => {
                 // The declaration walked: parameters of literals inside it are found too.
@@ -211,12 +255,14 @@ impl CodeWalker<'_> {
             range: self.rel(at),
             row: at.start_position().row - self.base_row,
             setup: self.setup,
+            // What repeats it is filled in when the walk ends: see `RepeatFinder::resolve`.
             growth: Some(Box::new(Growth {
-                repeats,
-                bound: once.then_some(Bound::Once),
+                repeats: None,
+                bound: None,
                 key,
             })),
         });
+        self.pending_growth.push((out.uses.len() - 1, pending));
     }
 
     /// A package-level name: an identifier, or `pkg.Name` through an import. Until the walk
@@ -534,7 +580,7 @@ impl CodeWalker<'_> {
                 }
             }
         }
-        self.record_call(n, callee, ancestors);
+        self.record_call(callee, &args);
         if !is_read_only_call(callee_text) {
             for arg in args {
                 if let Some(t) = self.global_ref(arg) {
@@ -546,43 +592,40 @@ impl CodeWalker<'_> {
 
     /// Notes a call of a package-level function (`f(x)`, `pkg.F(x)`) or of a method (`x.m()`),
     /// with what repeats it, for the checks that follow calls back to a handler or event loop.
-    fn record_call(&mut self, n: Node, callee: Node, ancestors: &[Node]) {
-        let source = self.ctx.source;
-        let callee = match callee.kind() {
+    /// Every call of a declaration comes here: the names stay borrowed until the walk ends.
+    fn record_call(&mut self, callee: Node, args: &[Node]) {
+        let source: &'a str = self.ctx.source;
+        let (package, name, method) = match callee.kind() {
             "identifier" => {
                 let name = text(callee, source);
                 if PREDECLARED_CALLS.contains(&name) {
                     return;
                 }
-                Callee::Function(NameRef {
-                    package: None,
-                    name: name.to_string(),
-                })
+                (None, name, false)
             }
             "selector_expression" => {
                 let (Some(operand), Some(field)) = (callee.field("operand"), callee.field("field"))
                 else {
                     return;
                 };
-                let field = text(field, source).to_string();
                 let local = text(operand, source);
                 let is_import = operand.kind() == "identifier"
                     && self.ctx.imports.iter().any(|(l, _)| l == local);
+                let field = text(field, source);
                 if is_import {
-                    Callee::Function(NameRef {
-                        package: Some(local.to_string()),
-                        name: field,
-                    })
+                    (Some(local), field, false)
                 } else {
-                    Callee::Method(field)
+                    (None, field, true)
                 }
             }
             _ => return,
         };
-        let (repeats, _) = self.repeat.context(n, ancestors);
-        let constant_args = repeat::constant_arguments(n, source, self.ctx.imports);
-        self.calls.insert(Call {
-            callee,
+        let repeats = self.repeat.here();
+        let constant_args = repeat::constant_arguments(args, source, self.ctx.imports);
+        self.calls.insert(SeenCall {
+            package,
+            name,
+            method,
             repeats,
             constant_args,
         });

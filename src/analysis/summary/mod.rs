@@ -24,7 +24,7 @@ pub use repeat::{Bound, Call, Callee, FuncName, Growth, Key, Repeat};
 const MAX_ADDRESS_OF: usize = 64;
 
 /// A name as written in a file: `Sessions` (this package) or `state.Sessions` (an import).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NameRef {
     /// The import's local name, or `None` for this package.
     pub package: Option<String>,

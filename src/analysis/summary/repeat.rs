@@ -6,7 +6,7 @@
 //! Everything here is found in one declaration's syntax; following calls across declarations
 //! and files is the check's business, from the [`Call`]s recorded here.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use tree_sitter::Node;
 
@@ -15,7 +15,7 @@ use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::types::TypeExpr;
 
 /// Why a statement runs once per request or event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Repeat {
     /// In an HTTP handler (an `http.ResponseWriter` or `*http.Request` parameter).
     Request,
@@ -83,7 +83,7 @@ impl FuncName {
 
 /// A call of a package-level function or of a method, and whether it is made on every request
 /// or event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Call {
     pub callee: Callee,
     pub repeats: Option<Repeat>,
@@ -92,7 +92,7 @@ pub struct Call {
     pub constant_args: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Callee {
     /// `f(...)` or `pkg.F(...)`.
     Function(NameRef),
@@ -100,88 +100,222 @@ pub enum Callee {
     Method(String),
 }
 
-/// Answers "does this node run on every request or event, or under `sync.Once`?" for the nodes
-/// of one declaration, remembering the answer for each node it passes: a walk that asks for
-/// every call costs one step per node, not one per ancestor (100,000 nested calls are hostile
-/// input, not a reason to hang).
+/// Answers "does this node run on every request or event, or under `sync.Once`?" during one
+/// walk of a declaration: [`RepeatFinder::enter`] is told of every node as the walk reaches it
+/// and keeps what each node on the path from the declaration says, so that a walk costs one
+/// step per node (100,000 nested calls are hostile input, not a reason to hang). Whether an
+/// endless `for {}` waits for events is known only once its body has been walked: a node's
+/// answer ([`Pending`]) names the loops it is in, and [`RepeatFinder::resolve`] gives it at
+/// the end of the walk.
 pub struct RepeatFinder<'a> {
     source: &'a str,
     imports: &'a [(String, String)],
-    event_loops: HashMap<usize, bool>,
-    /// The context of the code inside each node asked about or passed, by node id.
-    inside: HashMap<usize, (Option<Repeat>, bool)>,
+    /// What each node on the current path says, the declaration first.
+    path: Vec<Frame>,
+    /// The endless loops (by node id) seen so far to wait for events.
+    event_loops: HashSet<usize>,
 }
+
+/// What one node on the walk's path says about the code inside it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Frame {
+    /// The context it settles for everything inside it, if it does.
+    settled: Option<(Option<Repeat>, bool)>,
+    /// It is the body of an endless `for {}`, this loop (by id): an event loop if something in
+    /// it waits for events.
+    endless_body: Option<usize>,
+    /// A function literal or a `for` statement: the loops outside it are not waited for by
+    /// what it holds.
+    boundary: bool,
+}
+
+/// A node's answer until the walk ends: the endless loops it is in (innermost first, inside the
+/// nearest settled context) and that context.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Pending {
+    loops: Vec<usize>,
+    base: (Option<Repeat>, bool),
+}
+
+/// Node kinds by number: [`RepeatFinder::enter`] runs for every node and asks one kind each.
+struct Kinds {
+    literal: u16,
+    function: u16,
+    method: u16,
+    for_statement: u16,
+    block: u16,
+    receive: u16,
+    unary: u16,
+    call: u16,
+    list: u16,
+    short_var: u16,
+    assignment: u16,
+}
+
+static KINDS: std::sync::LazyLock<Kinds> = std::sync::LazyLock::new(|| {
+    let go: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
+    let id = |k: &str| go.id_for_node_kind(k, true);
+    Kinds {
+        literal: id("func_literal"),
+        function: id("function_declaration"),
+        method: id("method_declaration"),
+        for_statement: id("for_statement"),
+        block: id("block"),
+        receive: id("receive_statement"),
+        unary: id("unary_expression"),
+        call: id("call_expression"),
+        list: id("expression_list"),
+        short_var: id("short_var_declaration"),
+        assignment: id("assignment_statement"),
+    }
+});
 
 impl<'a> RepeatFinder<'a> {
     pub fn new(source: &'a str, imports: &'a [(String, String)]) -> RepeatFinder<'a> {
         RepeatFinder {
             source,
             imports,
-            event_loops: HashMap::new(),
-            inside: HashMap::new(),
+            path: Vec::new(),
+            event_loops: HashSet::new(),
         }
     }
 
-    /// What repeats a node whose ancestors in the declaration are `ancestors` (parent last),
-    /// and whether it runs under `sync.Once`. The innermost reason wins: a `once.Do` inside a
-    /// handler runs once.
-    pub fn context(&mut self, node: Node, ancestors: &[Node]) -> (Option<Repeat>, bool) {
-        // The path from the declaration down to `node` is `ancestors` then `node`: find the
-        // deepest node on it whose context is known or settled by itself, then work down from
-        // it. Nodes passed on the way are remembered, so the next call stops early.
-        let at = |i: usize| {
-            if i < ancestors.len() {
-                ancestors[i]
-            } else {
-                node
-            }
-        };
-        let parent_of = |i: usize| i.checked_sub(1).map(at);
-        let mut start = 0;
-        let mut context = (None, false);
-        for i in (0..=ancestors.len()).rev() {
-            if let Some(known) = self.inside.get(&at(i).id()) {
-                context = *known;
-                start = i + 1;
-                break;
-            }
-            if let Some(settled) = self.settles(at(i), parent_of(i)) {
-                context = settled;
-                self.inside.insert(at(i).id(), settled);
-                start = i + 1;
-                break;
-            }
-        }
-        for i in start..=ancestors.len() {
-            context = self.settles(at(i), parent_of(i)).unwrap_or(context);
-            self.inside.insert(at(i).id(), context);
-        }
-        context
-    }
-
-    /// The context inside `n` when `n` itself decides it (a function, a handler or `once`
-    /// literal, the body of an event loop); `None` when it is its parent's.
-    fn settles(&mut self, n: Node, parent: Option<Node>) -> Option<(Option<Repeat>, bool)> {
-        match n.kind() {
-            "func_literal" => {
-                if is_handler(n, self.source, self.imports) {
-                    Some((Some(Repeat::Request), false))
-                } else if self.runs_once(n) {
-                    Some((None, true))
-                } else {
-                    None
+    /// The walk reached `node`, below `ancestors` (the declaration first, its parent last).
+    pub fn enter(&mut self, node: Node, ancestors: &[Node]) {
+        self.path.truncate(ancestors.len());
+        let frame = self.frame(node, ancestors.last().copied());
+        self.path.push(frame);
+        if self.waits(node, ancestors) {
+            // The innermost endless loop around it, unless a literal or another loop is nearer.
+            for f in self.path.iter().rev() {
+                if let Some(id) = f.endless_body {
+                    self.event_loops.insert(id);
+                    break;
+                }
+                if f.boundary {
+                    break;
                 }
             }
-            "function_declaration" | "method_declaration" => {
-                let request = is_handler(n, self.source, self.imports);
-                Some((request.then_some(Repeat::Request), false))
+        }
+    }
+
+    /// The answer for the node last entered, to [`RepeatFinder::resolve`] once the walk ends.
+    pub fn here(&self) -> Pending {
+        let mut pending = Pending::default();
+        for f in self.path.iter().rev() {
+            if let Some(id) = f.endless_body {
+                pending.loops.push(id);
             }
-            _ => {
-                let parent = parent.filter(|p| p.kind() == "for_statement")?;
-                (parent.field("body") == Some(n) && self.is_event_loop(parent))
-                    .then_some((Some(Repeat::Event), false))
+            if let Some(settled) = f.settled {
+                pending.base = settled;
+                break;
             }
         }
+        pending
+    }
+
+    /// What repeats a node, and whether it runs under `sync.Once`: the innermost reason wins
+    /// (a `once.Do` inside a handler runs once; an event loop inside a literal repeats).
+    pub fn resolve(&self, pending: &Pending) -> (Option<Repeat>, bool) {
+        if pending.loops.iter().any(|id| self.event_loops.contains(id)) {
+            (Some(Repeat::Event), false)
+        } else {
+            pending.base
+        }
+    }
+
+    fn frame(&mut self, n: Node, parent: Option<Node>) -> Frame {
+        let k = &*KINDS;
+        let kind = n.kind_id();
+        if kind == k.block {
+            let Some(for_stmt) = parent.filter(|p| p.kind_id() == k.for_statement) else {
+                return Frame::default();
+            };
+            if for_stmt.field("body") != Some(n) {
+                return Frame::default();
+            }
+            let mut cursor = for_stmt.walk();
+            let header = for_stmt
+                .named_children(&mut cursor)
+                .find(|c| c.kind_id() != k.block && c.kind() != "comment");
+            match header {
+                None => Frame {
+                    endless_body: Some(for_stmt.id()),
+                    ..Frame::default()
+                },
+                Some(h) if h.kind() == "range_clause" => {
+                    let channel = h
+                        .field("right")
+                        .is_some_and(|r| is_declared_channel(r, for_stmt, self.source));
+                    Frame {
+                        settled: channel.then_some((Some(Repeat::Event), false)),
+                        ..Frame::default()
+                    }
+                }
+                Some(_) => Frame::default(),
+            }
+        } else if kind == k.literal {
+            let settled = if is_handler(n, self.source, self.imports) {
+                Some((Some(Repeat::Request), false))
+            } else if self.runs_once(n) {
+                Some((None, true))
+            } else {
+                None
+            };
+            Frame {
+                settled,
+                boundary: true,
+                ..Frame::default()
+            }
+        } else if kind == k.function || kind == k.method {
+            let request = is_handler(n, self.source, self.imports);
+            Frame {
+                settled: Some((request.then_some(Repeat::Request), false)),
+                boundary: true,
+                ..Frame::default()
+            }
+        } else if kind == k.for_statement {
+            Frame {
+                boundary: true,
+                ..Frame::default()
+            }
+        } else {
+            Frame::default()
+        }
+    }
+
+    /// A node that waits for something from outside: a receive whose value is kept
+    /// (`m := <-in`, `case m := <-in:`; a bare `<-done` waits for a signal, as a worker or a
+    /// fixed-point loop does), or a call of an [`EVENT_SOURCES`] method.
+    fn waits(&self, n: Node, ancestors: &[Node]) -> bool {
+        let k = &*KINDS;
+        let kind = n.kind_id();
+        if kind == k.receive {
+            return n.field("left").is_some();
+        }
+        if kind == k.unary {
+            let receives = n
+                .field("operator")
+                .is_some_and(|op| text(op, self.source) == "<-");
+            let kept = match ancestors {
+                [.., statement, list] => {
+                    list.kind_id() == k.list
+                        && (statement.kind_id() == k.short_var
+                            || statement.kind_id() == k.assignment)
+                        && statement.field("right") == Some(*list)
+                }
+                _ => false,
+            };
+            return receives && kept;
+        }
+        if kind == k.call {
+            return n
+                .field("function")
+                .filter(|f| f.kind() == "selector_expression")
+                .and_then(|f| f.field("field"))
+                .is_some_and(|m| EVENT_SOURCES.contains(&text(m, self.source)));
+        }
+        false
     }
 
     /// A literal handed to `once.Do`, `sync.OnceFunc`, `sync.OnceValue` or `sync.OnceValues`.
@@ -201,31 +335,6 @@ impl<'a> RepeatFinder<'a> {
                     .any(|f| c.ends_with(&format!("sync.{f}")))
         })
     }
-
-    /// A loop that waits for something from outside on every pass: a `for` with no condition
-    /// whose body accepts connections, receives or selects; or a range over a channel the
-    /// function declares. A loop over a slice, a scanner or a counter ends with its input.
-    fn is_event_loop(&mut self, loop_stmt: Node) -> bool {
-        if let Some(known) = self.event_loops.get(&loop_stmt.id()) {
-            return *known;
-        }
-        let source = self.source;
-        let mut cursor = loop_stmt.walk();
-        let header = loop_stmt
-            .named_children(&mut cursor)
-            .find(|c| c.kind() != "block" && c.kind() != "comment");
-        let waits = match header {
-            None => loop_stmt
-                .field("body")
-                .is_some_and(|b| waits_for_events(b, source)),
-            Some(h) if h.kind() == "range_clause" => h
-                .field("right")
-                .is_some_and(|r| is_declared_channel(r, loop_stmt, source)),
-            Some(_) => false,
-        };
-        self.event_loops.insert(loop_stmt.id(), waits);
-        waits
-    }
 }
 
 /// Calls whose every return brings a new connection or message from outside.
@@ -240,83 +349,61 @@ const EVENT_SOURCES: [&str; 8] = [
     "ReadFromUDP",
 ];
 
-/// The body receives a value from a channel (`m := <-in`, `case m := <-in:`), or calls an
-/// [`EVENT_SOURCES`] method, outside nested functions and loops, which have their own passes.
-/// A receive whose value is dropped (`<-done`, `<-q.Idle()`) is a wait for a signal: a worker
-/// or a fixed-point loop, not a stream of events.
-fn waits_for_events(body: Node, source: &str) -> bool {
-    let mut waits = false;
-    syntax::walk(body, |n| {
-        if waits {
-            return false;
-        }
-        match n.kind() {
-            "receive_statement" => waits = n.field("left").is_some(),
-            "unary_expression" => {
-                let receives = n
-                    .field("operator")
-                    .is_some_and(|op| text(op, source) == "<-");
-                let kept = n.parent().is_some_and(|p| {
-                    p.kind() == "expression_list"
-                        && p.parent().is_some_and(|s| {
-                            matches!(s.kind(), "short_var_declaration" | "assignment_statement")
-                                && s.field("right") == Some(p)
-                        })
-                });
-                waits = receives && kept;
-            }
-            "call_expression" => {
-                waits = n
-                    .field("function")
-                    .filter(|f| f.kind() == "selector_expression")
-                    .and_then(|f| f.field("field"))
-                    .is_some_and(|m| EVENT_SOURCES.contains(&text(m, source)))
-            }
-            _ => {}
-        }
-        n == body || !(syntax::is_function(n.kind()) || n.kind() == "for_statement")
-    });
-    waits
-}
-
-/// `ch` in `for v := range ch`, where the enclosing function declares `ch` as a channel: a
-/// parameter of channel type or `ch := make(chan T)`.
+/// `ch` in `for v := range ch`, where `ch` is declared as a channel: a parameter of channel type
+/// of the enclosing function, or `ch := make(chan T)` in a block around the loop, before it.
+/// Only those places are read, not the whole function: this runs for every range loop.
 fn is_declared_channel(expr: Node, loop_stmt: Node, source: &str) -> bool {
     let expr = unparen(expr);
     if expr.kind() != "identifier" {
         return false;
     }
-    let Some(func) = syntax::enclosing_function(loop_stmt) else {
-        return false;
-    };
     let name = text(expr, source);
-    syntax::identifiers_named(func, source, name)
-        .into_iter()
-        .filter(|id| syntax::declares_variable(*id))
-        .any(|id| {
-            let Some(decl) = id.parent() else {
+    let is_make_chan = |v: Node| {
+        v.kind() == "call_expression"
+            && v.field("function")
+                .is_some_and(|f| text(f, source) == "make")
+            && v.field("arguments")
+                .and_then(|a| a.named_child(0))
+                .is_some_and(|t| t.kind() == "channel_type")
+    };
+    let mut at = loop_stmt;
+    while let Some(parent) = at.parent() {
+        if syntax::is_function(parent.kind()) {
+            let Some(params) = parent.field("parameters") else {
                 return false;
             };
-            match decl.kind() {
-                "parameter_declaration" | "var_spec" => decl
-                    .field("type")
-                    .is_some_and(|t| t.kind() == "channel_type"),
-                "expression_list" => decl
-                    .parent()
-                    .filter(|s| s.kind() == "short_var_declaration")
-                    .and_then(|s| s.field("right"))
-                    .and_then(|r| r.named_child(0))
-                    .is_some_and(|v| {
-                        v.kind() == "call_expression"
-                            && v.field("function")
-                                .is_some_and(|f| text(f, source) == "make")
-                            && v.field("arguments")
-                                .and_then(|a| a.named_child(0))
-                                .is_some_and(|t| t.kind() == "channel_type")
-                    }),
-                _ => false,
+            let mut cursor = params.walk();
+            let found = params.named_children(&mut cursor).any(|p| {
+                let mut c = p.walk();
+                let named = p
+                    .children_by_field_name("name", &mut c)
+                    .any(|n| text(n, source) == name);
+                named && p.field("type").is_some_and(|t| t.kind() == "channel_type")
+            });
+            return found;
+        }
+        // `ch := make(chan T)` among the statements before this one.
+        let mut prev = at.prev_named_sibling();
+        while let Some(statement) = prev {
+            if statement.kind() == "short_var_declaration" {
+                let (left, right) = (statement.field("left"), statement.field("right"));
+                if let (Some(left), Some(right)) = (left, right) {
+                    let mut lc = left.walk();
+                    let mut rc = right.walk();
+                    let declares = left
+                        .named_children(&mut lc)
+                        .zip(right.named_children(&mut rc))
+                        .any(|(l, v)| text(l, source) == name && is_make_chan(v));
+                    if declares {
+                        return true;
+                    }
+                }
             }
-        })
+            prev = statement.prev_named_sibling();
+        }
+        at = parent;
+    }
+    false
 }
 
 /// A function or literal that serves HTTP requests: `ServeHTTP`, or a parameter of type
@@ -552,21 +639,31 @@ fn parameter_position(list: Node, id: Node) -> Option<usize> {
     None
 }
 
-/// Bit `i` set for each argument of `call` that is a constant: a literal, or a name of another
-/// package (`http.MethodGet`).
-pub fn constant_arguments(call: Node, source: &str, imports: &[(String, String)]) -> u64 {
-    let Some(args) = call.field("arguments") else {
-        return 0;
-    };
-    let mut cursor = args.walk();
+/// Bit `i` set for each argument that is a constant: a literal, or a name of another package
+/// (`http.MethodGet`). Made for every call a summary records: nothing is allocated.
+pub fn constant_arguments(args: &[Node], source: &str, imports: &[(String, String)]) -> u64 {
     let mut mask = 0u64;
-    for (i, arg) in args
-        .named_children(&mut cursor)
+    for (i, &arg) in args
+        .iter()
         .filter(|a| a.kind() != "comment")
         .enumerate()
         .take(64)
     {
-        if classify_key(arg, None, source, imports) == Key::Constant {
+        let arg = unparen(arg);
+        let constant = match arg.kind() {
+            "interpreted_string_literal"
+            | "raw_string_literal"
+            | "int_literal"
+            | "rune_literal"
+            | "float_literal"
+            | "true"
+            | "false" => true,
+            "selector_expression" => arg.field("operand").is_some_and(|o| {
+                o.kind() == "identifier" && imports.iter().any(|(l, _)| l == text(o, source))
+            }),
+            _ => false,
+        };
+        if constant {
             mask |= 1 << i;
         }
     }

@@ -36,10 +36,24 @@ pub fn check(
     module: ModuleView,
     findings: &mut Vec<Finding>,
 ) -> bool {
+    // One walk collects what every rule reads: the assignments (the re-slices among them, and
+    // clears, appends), addresses taken, and calls that may clear.
     let mut statements = Vec::new();
+    let mut addresses = Vec::new();
+    let mut clear_calls = Vec::new();
     syntax::walk(decl, |n| {
-        if n.kind() == "assignment_statement" {
-            statements.push(n);
+        match n.kind() {
+            "assignment_statement" => statements.push(n),
+            "unary_expression" if n.child(0).is_some_and(|op| op.kind() == "&") => {
+                addresses.push(n)
+            }
+            "call_expression"
+                if n.field("function")
+                    .is_some_and(|f| names_a_clear(f, source)) =>
+            {
+                clear_calls.push(n)
+            }
+            _ => {}
         }
         true
     });
@@ -56,6 +70,9 @@ pub fn check(
         needs_index: false,
         reserved: HashMap::new(),
         long_lived: HashMap::new(),
+        assignments: statements.clone(),
+        addresses,
+        clear_calls,
     };
     for statement in statements {
         let pairs = reslices(statement, source);
@@ -124,6 +141,21 @@ struct Checker<'a, 't> {
     reserved: HashMap<usize, HashSet<String>>,
     /// Named types (package, name) known to outlive a call, or not.
     long_lived: HashMap<(String, String), bool>,
+    /// The declaration's assignments, `&` expressions and calls named for clearing, in source
+    /// order: from the one walk, for every rule.
+    assignments: Vec<Node<'t>>,
+    addresses: Vec<Node<'t>>,
+    clear_calls: Vec<Node<'t>>,
+}
+
+/// A callee named for clearing: `clear`, `clearInstrs`, `zeroTail` (the last part of `x.y`).
+fn names_a_clear(callee: Node, source: &str) -> bool {
+    let name = text(callee, source);
+    let name = name.rsplit('.').next().unwrap_or(name).as_bytes();
+    [&b"clear"[..], &b"zero"[..]].iter().any(|word| {
+        name.windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    })
 }
 
 /// The element type of a re-sliced slice, and the package its spelling belongs to.
@@ -192,6 +224,18 @@ impl<'a, 't> Checker<'a, 't> {
             }
             No => return None,
         };
+        // What this function does to the slot: its own text is enough.
+        if self.already_cleared(r)
+            || self.hands_out_slots(r)
+            || self.may_regrow(r)
+            || self.refilled(r)
+            || self.drained(r)
+            || self.pops_free_list(r)
+            || self.moves_element(r)
+            || self.pops_an_append(r)
+        {
+            return None;
+        }
         // Whether the owner outlives the call, and what other functions do to the list, takes
         // the other files: judged once they are all indexed.
         if !self.module.complete {
@@ -200,22 +244,10 @@ impl<'a, 't> Checker<'a, 't> {
         }
         match self.outlives(r.target) {
             Found(()) => {}
-            Unknown => {
-                self.needs_index |= !self.module.complete;
-                return None;
-            }
-            No => return None,
+            Unknown | No => return None,
         }
-        if self.already_cleared(r)
-            || self.hands_out_slots(r)
-            || self.may_regrow(r)
-            || self.refilled(r)
-            || self.drained(r)
-            || self.pops_free_list(r)
-            || self.pops_a_bracket(r)
-            || self.moves_element(r)
+        if self.pops_a_bracket(r)
             || self.reused_buffer(r)
-            || self.pops_an_append(r)
             || self.lends_from_pool(r)
             || self.heap_pop_never_called()
             || self.consumes_fixed_input(r)

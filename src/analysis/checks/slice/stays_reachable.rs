@@ -47,48 +47,37 @@ impl<'a, 't> Checker<'a, 't> {
         found: &mut dyn FnMut(Node<'t>, Option<Node<'t>>, bool),
     ) {
         let source = self.source;
-        syntax::walk(node, |n| {
-            match n.kind() {
-                "assignment_statement" => {
-                    let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
-                        return true;
-                    };
-                    let lefts = named_children(left);
-                    let rights = named_children(right);
-                    for (l, v) in lefts.iter().zip(rights.iter()) {
-                        // `x[n].f = nil` clears a field of the dropped element.
-                        let mut l = unparen(*l);
-                        while l.kind() == "selector_expression" {
-                            match l.field("operand") {
-                                Some(o) => l = unparen(o),
-                                None => break,
-                            }
-                        }
-                        if l.kind() == "index_expression"
-                            && l.field("operand")
-                                .is_some_and(|o| is_slice_of(o, names, source))
-                            && self.is_zero_value(*v, func_scope)
-                        {
-                            found(n, l.field("index"), in_closure(n, node));
-                        }
+        for &n in &self.assignments {
+            let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
+                continue;
+            };
+            let lefts = named_children(left);
+            let rights = named_children(right);
+            for (l, v) in lefts.iter().zip(rights.iter()) {
+                // `x[n].f = nil` clears a field of the dropped element.
+                let mut l = unparen(*l);
+                while l.kind() == "selector_expression" {
+                    match l.field("operand") {
+                        Some(o) => l = unparen(o),
+                        None => break,
                     }
                 }
-                "call_expression" => {
-                    let callee = n.field("function").map(|f| {
-                        let name = text(f, source);
-                        name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase()
-                    });
-                    if callee.is_some_and(|c| c.contains("clear") || c.contains("zero")) {
-                        let arg = n.field("arguments").and_then(|a| a.named_child(0));
-                        if arg.is_some_and(|a| is_slice_of(a, names, source)) {
-                            found(n, None, in_closure(n, node));
-                        }
-                    }
+                if l.kind() == "index_expression"
+                    && l.field("operand")
+                        .is_some_and(|o| is_slice_of(o, names, source))
+                    && self.is_zero_value(*v, func_scope)
+                {
+                    found(n, l.field("index"), in_closure(n, node));
                 }
-                _ => {}
             }
-            true
-        });
+        }
+        // `clear(x[n:])`, or a helper named for it: `clearInstrs(x[n:])`.
+        for &n in &self.clear_calls {
+            let arg = n.field("arguments").and_then(|a| a.named_child(0));
+            if arg.is_some_and(|a| is_slice_of(a, names, source)) {
+                found(n, None, in_closure(n, node));
+            }
+        }
     }
 
     /// Whether a clear of `slot` (`None`: a range, as `clear` takes) at `site` covers the
@@ -305,13 +294,10 @@ impl<'a, 't> Checker<'a, 't> {
         }
         let source = self.source;
         let target = norm(r.target, source);
-        let mut appends_here = false;
-        syntax::walk(self.decl, |n| {
-            appends_here |= n.kind() == "assignment_statement"
-                && n != r.statement
-                && assigns_an_append(n, &target, source);
-            !appends_here
-        });
+        let appends_here = self
+            .assignments
+            .iter()
+            .any(|&n| n != r.statement && assigns_an_append(n, &target, source));
         appends_here || self.appended_elsewhere(r, &|_| true)
     }
 
@@ -324,12 +310,10 @@ impl<'a, 't> Checker<'a, 't> {
         }
         let source = self.source;
         let target = norm(r.target, source);
-        let mut appends_here = false;
-        syntax::walk(self.decl, |n| {
-            appends_here |=
-                n.kind() == "assignment_statement" && assigns_an_append(n, &target, source);
-            !appends_here
-        });
+        let appends_here = self
+            .assignments
+            .iter()
+            .any(|&n| assigns_an_append(n, &target, source));
         !appends_here && !self.appended_elsewhere(r, &|_| true)
     }
 
@@ -342,12 +326,10 @@ impl<'a, 't> Checker<'a, 't> {
         let source = self.source;
         let target = norm(r.target, source);
         let func = syntax::enclosing_function(r.statement).unwrap_or(self.decl);
-        let mut appends = false;
-        syntax::walk(func, |n| {
-            appends |= n.kind() == "assignment_statement" && appends_to(n, &target, source);
-            !appends
-        });
-        appends
+        let within = func.byte_range();
+        self.assignments
+            .iter()
+            .any(|&n| within.contains(&n.start_byte()) && appends_to(n, &target, source))
     }
 
     /// A pop that takes the element in a function that lends it (`borrow`, `acquire`, `get`,
@@ -558,28 +540,16 @@ impl<'a, 't> Checker<'a, 't> {
     pub(super) fn hands_out_slots(&self, r: &Reslice) -> bool {
         let source = self.source;
         let names = self.names(r);
-        let mut handed_out = false;
-        syntax::walk(self.decl, |n| {
-            if handed_out {
-                return false;
-            }
-            let is_address = n.kind() == "unary_expression"
-                && n.field("operator")
-                    .is_some_and(|op| text(op, source) == "&");
-            if is_address {
-                let operand = n.field("operand").map(unparen);
-                if let Some(slot) = operand.filter(|o| o.kind() == "index_expression") {
-                    let of_slice = slot
-                        .field("operand")
-                        .is_some_and(|o| is_slice_of(o, &names, source));
-                    if of_slice && self.covers_dropped(slot.field("index"), n, r) {
-                        handed_out = true;
-                    }
-                }
-            }
-            true
-        });
-        handed_out
+        self.addresses.iter().any(|&n| {
+            let operand = n.field("operand").map(unparen);
+            operand
+                .filter(|o| o.kind() == "index_expression")
+                .is_some_and(|slot| {
+                    slot.field("operand")
+                        .is_some_and(|o| is_slice_of(o, &names, source))
+                        && self.covers_dropped(slot.field("index"), n, r)
+                })
+        })
     }
 
     /// A truncation or pop followed by appends to the same slice later in the function, or
@@ -593,37 +563,11 @@ impl<'a, 't> Checker<'a, 't> {
         let target = norm(r.target, source);
         let loop_around = syntax::enclosing_function(r.statement)
             .and_then(|f| syntax::enclosing_loop(r.statement, f));
-        let mut refilled = false;
-        syntax::walk(self.decl, |n| {
-            if refilled {
-                return false;
-            }
-            if n.kind() == "assignment_statement" {
-                let appends = n
-                    .field("right")
-                    .and_then(|v| v.named_child(0))
-                    .is_some_and(|v| {
-                        v.kind() == "call_expression"
-                            && v.field("function")
-                                .is_some_and(|f| text(f, source) == "append")
-                            && v.field("arguments")
-                                .and_then(|a| a.named_child(0))
-                                .is_some_and(|first| {
-                                    let first = norm(first, source);
-                                    first == target || first.starts_with(&format!("{target}[:"))
-                                })
-                    });
-                let to_target = n
-                    .field("left")
-                    .and_then(|l| l.named_child(0))
-                    .is_some_and(|l| norm(l, source) == target);
-                let placed = n.start_byte() > r.statement.end_byte()
-                    || loop_around.is_some_and(|l| l.byte_range().contains(&n.start_byte()));
-                refilled = appends && to_target && placed;
-            }
-            true
-        });
-        refilled
+        self.assignments.iter().any(|&n| {
+            let placed = n.start_byte() > r.statement.end_byte()
+                || loop_around.is_some_and(|l| l.byte_range().contains(&n.start_byte()));
+            placed && appends_to(n, &target, source)
+        })
     }
 
     /// The statement drains the slice within this call: it sits in a loop that runs while the
