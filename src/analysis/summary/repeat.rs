@@ -102,18 +102,31 @@ pub enum Callee {
 
 /// Answers "does this node run on every request or event, or under `sync.Once`?" during one
 /// walk of a declaration: [`RepeatFinder::enter`] is told of every node as the walk reaches it
-/// and keeps what each node on the path from the declaration says, so that a walk costs one
-/// step per node (100,000 nested calls are hostile input, not a reason to hang). Whether an
+/// and keeps, for each node on the path from the declaration, what holds for the code inside
+/// it, already combined with what its ancestors say: a node's answer costs one step whatever
+/// its depth (100,000 nested calls are hostile input, not a reason to hang). Whether an
 /// endless `for {}` waits for events is known only once its body has been walked: a node's
-/// answer ([`Pending`]) names the loops it is in, and [`RepeatFinder::resolve`] gives it at
-/// the end of the walk.
+/// answer ([`Pending`]) names the chain of loops it is in, and [`RepeatFinder::resolve`] gives
+/// it at the end of the walk.
 pub struct RepeatFinder<'a> {
     source: &'a str,
     imports: &'a [(String, String)],
-    /// What each node on the current path says, the declaration first.
-    path: Vec<Frame>,
+    /// What holds inside each node on the current path, the declaration first.
+    path: Vec<Scope>,
+    /// The endless loops around some node, each with the loop around it (inside the same
+    /// settled context): chains share their outer links, so a node's chain is one index.
+    loops: Vec<LoopLink>,
     /// The endless loops (by node id) seen so far to wait for events.
     event_loops: HashSet<usize>,
+    /// Once the walk has ended: whether each link of `loops`, or one outside it, is an event
+    /// loop, so that resolving costs one step.
+    resolved: std::cell::OnceCell<Vec<bool>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct LoopLink {
+    id: usize,
+    outer: Option<usize>,
 }
 
 /// What one node on the walk's path says about the code inside it.
@@ -129,14 +142,25 @@ struct Frame {
     boundary: bool,
 }
 
-/// A node's answer until the walk ends: the endless loops it is in (innermost first, inside the
-/// nearest settled context) and that context.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct Pending {
-    loops: Vec<usize>,
+/// A frame combined with its ancestors' scopes.
+#[derive(Debug, Clone, Copy, Default)]
+struct Scope {
+    /// The nearest settled context around the code.
     base: (Option<Repeat>, bool),
+    /// The innermost endless loop around the code inside that context (an index in `loops`).
+    chain: Option<usize>,
+    /// The endless loop that a wait here makes an event loop: the innermost one, unless a
+    /// literal or another loop is nearer.
+    waited_loop: Option<usize>,
 }
 
+/// A node's answer until the walk ends: the endless loops it is in (its innermost link, inside
+/// the nearest settled context) and that context.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Pending {
+    chain: Option<usize>,
+    base: (Option<Repeat>, bool),
+}
 /// Node kinds by number: [`RepeatFinder::enter`] runs for every node and asks one kind each.
 struct Kinds {
     literal: u16,
@@ -176,7 +200,9 @@ impl<'a> RepeatFinder<'a> {
             source,
             imports,
             path: Vec::new(),
+            loops: Vec::new(),
             event_loops: HashSet::new(),
+            resolved: std::cell::OnceCell::new(),
         }
     }
 
@@ -184,43 +210,62 @@ impl<'a> RepeatFinder<'a> {
     pub fn enter(&mut self, node: Node, ancestors: &[Node]) {
         self.path.truncate(ancestors.len());
         let frame = self.frame(node, ancestors.last().copied());
-        self.path.push(frame);
-        if self.waits(node, ancestors) {
-            // The innermost endless loop around it, unless a literal or another loop is nearer.
-            for f in self.path.iter().rev() {
-                if let Some(id) = f.endless_body {
-                    self.event_loops.insert(id);
-                    break;
-                }
-                if f.boundary {
-                    break;
-                }
+        let outer = self.path.last().copied().unwrap_or_default();
+        let inherited = if frame.settled.is_some() {
+            None
+        } else {
+            outer.chain
+        };
+        let chain = match frame.endless_body {
+            Some(id) => {
+                self.loops.push(LoopLink {
+                    id,
+                    outer: inherited,
+                });
+                Some(self.loops.len() - 1)
             }
+            None => inherited,
+        };
+        let waited_loop = match frame.endless_body {
+            Some(id) => Some(id),
+            None if frame.boundary => None,
+            None => outer.waited_loop,
+        };
+        self.path.push(Scope {
+            base: frame.settled.unwrap_or(outer.base),
+            chain,
+            waited_loop,
+        });
+        if let Some(id) = waited_loop.filter(|_| self.waits(node, ancestors)) {
+            self.event_loops.insert(id);
         }
     }
 
     /// The answer for the node last entered, to [`RepeatFinder::resolve`] once the walk ends.
     pub fn here(&self) -> Pending {
-        let mut pending = Pending::default();
-        for f in self.path.iter().rev() {
-            if let Some(id) = f.endless_body {
-                pending.loops.push(id);
-            }
-            if let Some(settled) = f.settled {
-                pending.base = settled;
-                break;
-            }
+        let scope = self.path.last().copied().unwrap_or_default();
+        Pending {
+            chain: scope.chain,
+            base: scope.base,
         }
-        pending
     }
 
     /// What repeats a node, and whether it runs under `sync.Once`: the innermost reason wins
     /// (a `once.Do` inside a handler runs once; an event loop inside a literal repeats).
+    /// Called only once the walk has ended.
     pub fn resolve(&self, pending: &Pending) -> (Option<Repeat>, bool) {
-        if pending.loops.iter().any(|id| self.event_loops.contains(id)) {
-            (Some(Repeat::Event), false)
-        } else {
-            pending.base
+        let in_event_loop = self.resolved.get_or_init(|| {
+            // A link's outer link was made before it.
+            let mut hit: Vec<bool> = Vec::with_capacity(self.loops.len());
+            for link in &self.loops {
+                let outer = link.outer.is_some_and(|o| hit[o]);
+                hit.push(outer || self.event_loops.contains(&link.id));
+            }
+            hit
+        });
+        match pending.chain {
+            Some(i) if in_event_loop[i] => (Some(Repeat::Event), false),
+            _ => pending.base,
         }
     }
 
