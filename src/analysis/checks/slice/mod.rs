@@ -249,7 +249,7 @@ impl<'a, 't> Checker<'a, 't> {
         if self.pops_a_bracket(r)
             || self.reused_buffer(r)
             || self.lends_from_pool(r)
-            || self.heap_pop_never_called()
+            || self.heap_never_popped_for_good()
             || self.consumes_fixed_input(r)
         {
             return None;

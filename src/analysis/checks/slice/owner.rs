@@ -352,7 +352,18 @@ impl<'a, 't> Checker<'a, 't> {
                     return self.global_outlives(&path, text(field, source));
                 }
                 let base = found!(self.type_of(operand, 0));
-                self.value_outlives(&base.ty, &base.package)
+                // In `s.plan.items` the value that holds `plan` is known: it decides, not any
+                // type that might hold a plan somewhere else. A mutex of the plan's own says
+                // that goroutines share it, whoever holds it.
+                if unparen(operand).kind() == "selector_expression"
+                    && self
+                        .package_of(unparen(operand).field("operand").unwrap_or(operand))
+                        .is_none()
+                    && !self.value_has_mutex(&base.ty, &base.package)
+                {
+                    return self.outlives(operand);
+                }
+                self.holder_outlives(operand, &base.ty, &base.package)
             }
             "unary_expression" => {
                 // `*h` in a method of `h *Heap`: the named slice type is what something holds.
@@ -361,7 +372,9 @@ impl<'a, 't> Checker<'a, 't> {
                 };
                 let base = found!(self.type_of(operand, 0));
                 match base.ty {
-                    TypeExpr::Pointer(inner) => self.value_outlives(&inner, &base.package),
+                    TypeExpr::Pointer(inner) => {
+                        self.holder_outlives(operand, &inner, &base.package)
+                    }
                     _ => No,
                 }
             }
@@ -372,6 +385,60 @@ impl<'a, 't> Checker<'a, 't> {
             },
             _ => No,
         }
+    }
+
+    /// The value `operand` (of type `ty`) that holds the slice outlives the call. The types
+    /// that hold values of its type vouch for it only in the type's own methods, where the
+    /// receiver is whichever value those holders keep (a heap's `Pop`), and in a function
+    /// literal's parameter, the state a holder lends to a callback
+    /// (`c.update(func(s *state) { ... })`). A named function handed some value of the type
+    /// (`reset(e *Entry)`) may be given a temporary one.
+    fn holder_outlives(&mut self, operand: Node, ty: &TypeExpr, package: &str) -> Lookup<()> {
+        if self.is_receiver(operand) || self.is_literal_parameter_name(operand) {
+            self.value_outlives(ty, package)
+        } else if self.value_has_mutex(ty, package) {
+            Found(())
+        } else {
+            No
+        }
+    }
+
+    /// `operand` names a parameter of a function literal.
+    fn is_literal_parameter_name(&self, operand: Node) -> bool {
+        let operand = unparen(operand);
+        if operand.kind() != "identifier" {
+            return false;
+        }
+        syntax::declaration_in_scope(operand, self.decl, self.source).is_some_and(|d| {
+            d.parent()
+                .filter(|p| p.kind() == "parameter_declaration")
+                .and_then(|p| p.parent())
+                .and_then(|list| list.parent())
+                .is_some_and(|f| f.kind() == "func_literal")
+        })
+    }
+
+    /// `operand` names the receiver of the method being checked.
+    fn is_receiver(&self, operand: Node) -> bool {
+        let operand = unparen(operand);
+        if operand.kind() != "identifier" {
+            return false;
+        }
+        let Some(receiver) = self.decl.field("receiver") else {
+            return false;
+        };
+        let name = text(operand, self.source);
+        let mut declared = false;
+        syntax::walk(receiver, |n| {
+            if n.kind() == "identifier" && text(n, self.source) == name {
+                declared = true;
+            }
+            !declared
+        });
+        // A local of the same name would shadow it.
+        declared
+            && syntax::declaration_in_scope(operand, self.decl, self.source)
+                .is_some_and(|d| receiver.byte_range().contains(&d.start_byte()))
     }
 
     /// A value of type `ty` (or what `ty` points to) outlives a call when its named type does.
@@ -390,6 +457,26 @@ impl<'a, 't> Checker<'a, 't> {
             }
             _ => No,
         }
+    }
+
+    /// The named type of `ty` (or what it points to) has a mutex of its own.
+    fn value_has_mutex(&self, ty: &TypeExpr, package: &str) -> bool {
+        let inner = match ty {
+            TypeExpr::Pointer(inner) => inner.as_ref(),
+            other => other,
+        };
+        let TypeExpr::Named {
+            package: declared_in,
+            name,
+        } = inner
+        else {
+            return false;
+        };
+        let package = declared_in.as_deref().unwrap_or(package);
+        self.module
+            .index
+            .type_decl(package, name)
+            .is_some_and(|decl| has_mutex(&decl))
     }
 
     /// Values of the named type `name` of `package` are shared, and so live longer than one

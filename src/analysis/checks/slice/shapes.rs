@@ -263,8 +263,17 @@ impl<'a, 't> Checker<'a, 't> {
         loop {
             let in_list = at.parent().is_some_and(|p| p.kind() == "statement_list");
             if in_list {
-                let prev = at.prev_named_sibling();
-                if let Some(prev) = prev.filter(|p| p.kind() != "comment") {
+                // Comments, and statements that do not name the slice, between the move and
+                // the shrink do not count (`copy(...)`, `max := c.max`, `if ... { x = x[:n-1] }`).
+                let names = self.names(r);
+                let mut prev = at.prev_named_sibling();
+                while let Some(p) = prev.filter(|p| {
+                    p.kind() == "comment"
+                        || (is_plain_statement(*p) && !names_any(*p, &names, self.source))
+                }) {
+                    prev = p.prev_named_sibling();
+                }
+                if let Some(prev) = prev {
                     return self.move_in(prev, r);
                 }
             }
@@ -440,4 +449,38 @@ impl<'a, 't> Checker<'a, 't> {
         });
         lengths == 1 && others == 0
     }
+}
+
+/// A statement that neither branches nor loops: skipping it cannot skip a move.
+fn is_plain_statement(n: Node) -> bool {
+    matches!(
+        n.kind(),
+        "short_var_declaration"
+            | "assignment_statement"
+            | "var_declaration"
+            | "expression_statement"
+            | "inc_statement"
+            | "dec_statement"
+    )
+}
+
+/// Whether `n` spells any of `names` (the slice, or a copy of it) anywhere inside.
+fn names_any(n: Node, names: &[String], source: &str) -> bool {
+    let mut found = false;
+    syntax::walk(n, |e| {
+        if !found
+            && matches!(
+                e.kind(),
+                "identifier"
+                    | "selector_expression"
+                    | "unary_expression"
+                    | "parenthesized_expression"
+            )
+            && names.contains(&norm(e, source))
+        {
+            found = true;
+        }
+        !found
+    });
+    found
 }

@@ -88,7 +88,7 @@ impl<'a, 't> Checker<'a, 't> {
         let Some(slot) = slot else {
             return true;
         };
-        if self.is_loop_variable(slot, site) {
+        if self.is_loop_variable(slot, site) || self.is_literal_parameter(slot, site) {
             return true;
         }
         let k = norm(slot, source);
@@ -102,6 +102,27 @@ impl<'a, 't> Checker<'a, 't> {
             }
             Form::Middle { .. } => true,
         }
+    }
+
+    /// `i` in `x[i] = nil` is a parameter of a function literal around `site`: a helper that
+    /// moves or takes the element at any index and clears its slot
+    /// (`take := func(i int) { out = append(out, x[i]); x[i] = T{} }`), called for each slot
+    /// the function drops.
+    fn is_literal_parameter(&self, index: Node<'t>, site: Node<'t>) -> bool {
+        let index = unparen(index);
+        if index.kind() != "identifier" {
+            return false;
+        }
+        let Some(declaration) = syntax::declaration_in_scope(index, self.decl, self.source) else {
+            return false;
+        };
+        let literal = declaration
+            .parent()
+            .filter(|p| p.kind() == "parameter_declaration")
+            .and_then(|p| p.parent())
+            .and_then(|list| list.parent())
+            .filter(|f| f.kind() == "func_literal");
+        literal.is_some_and(|l| l.byte_range().contains(&site.start_byte()))
     }
 
     /// `i` in `x[i] = nil` is declared by a loop around `site` (`for i := range x`): the loop
@@ -357,10 +378,11 @@ impl<'a, 't> Checker<'a, 't> {
     }
 
     /// The `Pop` method of a `container/heap` implementation that nothing in its package or the
-    /// packages importing it calls: neither `heap.Pop` nor `heap.Remove` (which call it) nor a
-    /// `Pop()` call. The heap's
-    /// entries are never popped, so the method's stale slot never holds anything.
-    pub(super) fn heap_pop_never_called(&self) -> bool {
+    /// packages importing it calls without pushing in the same function: neither `heap.Pop`
+    /// nor `heap.Remove` (which call it) nor a `Pop()` call. The heap's entries are never
+    /// popped for good: the method's stale slot is refilled before the call that popped ends,
+    /// or never holds anything.
+    pub(super) fn heap_never_popped_for_good(&self) -> bool {
         if self.decl_name() != Some("Pop") || self.decl.kind() != "method_declaration" {
             return false;
         }
@@ -387,19 +409,25 @@ impl<'a, 't> Checker<'a, 't> {
         // The heap may be popped by the packages that use it.
         let mut callers = files.clone();
         callers.extend(self.module.index.importers_of(self.module.package_path));
-        let called = callers.iter().any(|f| {
+        // A pop that is followed by a push in the same function leaves no stale slot once the
+        // call is over: the push appends into the slot the pop freed (a weighted round robin
+        // pops the next handler and pushes it back).
+        let popped_for_good = callers.iter().any(|f| {
             let heap: Vec<&str> = f.summary.local_names_of("container/heap").collect();
-            f.summary.iter().any(|(_, _, d)| {
+            let calls = |d: &crate::analysis::summary::DeclSummary, names: &[&str]| {
                 d.calls.iter().any(|c| match &c.callee {
-                    Callee::Method(name) => name == "Pop",
+                    Callee::Method(name) => names[0] == name,
                     Callee::Function(name) => {
-                        matches!(name.name.as_str(), "Pop" | "Remove")
+                        names.contains(&name.name.as_str())
                             && name.package.as_deref().is_some_and(|p| heap.contains(&p))
                     }
                 })
-            })
+            };
+            f.summary
+                .iter()
+                .any(|(_, _, d)| calls(d, &["Pop", "Remove"]) && !calls(d, &["Push"]))
         });
-        !called
+        !popped_for_good
     }
 
     /// A pop from the front (`x[1:]`) or the back (`x[:len(x)-1]`): one element.
