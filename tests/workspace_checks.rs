@@ -92,7 +92,7 @@ fn related_information_lists_every_growth_site() {
     );
     assert!(log
         .message
-        .contains("2 places add to it, the first at ../api/api.go:17 on every request"));
+        .contains("2 places add to it, the first at ../api/api.go:19 on every request"));
 
     let byaddr = growth_of(&batch, "registry.go", "byAddr");
     assert_eq!(
