@@ -289,3 +289,47 @@ fn hover_explains_the_finding_under_the_cursor() {
     assert_eq!(nothing, Value::Null);
     server.shutdown();
 }
+
+/// The Go-version and test-code defaults are editor settings too, as VS Code sends its `leakls`
+/// section (with the extension's own keys beside them).
+#[test]
+fn tests_and_collected_timers_from_the_editor() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/app\n\ngo 1.23\n",
+    )
+    .unwrap();
+    let app = dir.path().join("app_test.go");
+    std::fs::write(&app, LEAKY).unwrap();
+    let uri = file_uri(&app);
+    let options = ClientOptions {
+        configuration: Some(json!({
+            "server": { "path": "", "extraArgs": [] },
+            "trace": { "server": "off" },
+            "tests": false,
+            "collected_timers": "off",
+        })),
+        ..ClientOptions::default()
+    };
+    let mut server = start(dir.path(), options);
+    server.expect_log("applied the editor's settings");
+    did_open(&mut server, &uri, LEAKY, 1);
+    assert!(
+        server.expect_diagnostics(&uri, 1).is_empty(),
+        "a test file, and timers the runtime collects: nothing to report by default"
+    );
+
+    server.set_configuration(json!({ "tests": true, "collected_timers": "hint" }));
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": null }),
+    );
+    let diagnostics = server.expect_diagnostics(&uri, 1);
+    assert_eq!(codes(&diagnostics), ["unstopped-ticker", "time-tick"]);
+    assert!(
+        diagnostics.iter().all(|d| d["severity"] == 4),
+        "{diagnostics:?}"
+    );
+    server.shutdown();
+}
