@@ -3,20 +3,28 @@
 //!
 //! A fix is taken whole or not at all: one that overlaps a fix already taken is left for the
 //! next run, and one that touches a file which cannot be read or written is dropped with that
-//! file reported, so no file ever holds half a fix. Each file is replaced atomically: the new
-//! text goes to a temporary file in the same folder, which is then renamed over the original
-//! with the original's permissions.
+//! file reported, so no file ever holds half a fix.
+//!
+//! Edits fit only the text they were computed from: a file whose text is no longer the one the
+//! analysis read (checked by its hash when the plan is made, and against the planned text again
+//! just before anything is written) is left alone and reported. Each file is replaced
+//! atomically: the new text goes to a temporary file beside the real file (a symbolic link is
+//! written through to its target), with the original's permissions and owner, and is renamed
+//! over it. A file with other hard links, or whose owner the temporary file cannot take, is
+//! written in place instead, so that the links and the owner stay what they were.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write};
 use std::ops::Range;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use super::output::LineIndex;
 use super::paths;
 use super::FileReport;
 use crate::analysis::fix::{self, Edit};
+use crate::workspace::batch::text_hash;
 
 /// The new text of one file.
 pub struct FileChange {
@@ -112,21 +120,20 @@ fn select(reports: &[FileReport], excluded: &BTreeMap<PathBuf, (PathBuf, String)
     Selection { files, deferred }
 }
 
-/// Works out the new text of every file. With `for_writing`, a read-only file is an error.
-pub fn plan(reports: &[FileReport], for_writing: bool) -> Plan {
-    plan_excluding(reports, for_writing, BTreeMap::new())
+/// Works out the new text of every file, given the hash of each file's text as the analysis
+/// read it ([`crate::workspace::batch::Batch::read`]). With `for_writing`, a read-only file is
+/// an error.
+pub fn plan(reports: &[FileReport], read: &BTreeMap<PathBuf, u64>, for_writing: bool) -> Plan {
+    plan_excluding(reports, read, for_writing, BTreeMap::new())
 }
 
 fn plan_excluding(
     reports: &[FileReport],
+    read: &BTreeMap<PathBuf, u64>,
     for_writing: bool,
     mut excluded: BTreeMap<PathBuf, (PathBuf, String)>,
 ) -> Plan {
-    let analysed: BTreeMap<PathBuf, &str> = reports
-        .iter()
-        .filter(|r| !r.findings.is_empty())
-        .map(|r| (key(&r.path), r.source.as_str()))
-        .collect();
+    let analysed: BTreeMap<PathBuf, u64> = read.iter().map(|(p, h)| (key(p), *h)).collect();
     // Each round drops the fixes of files found unusable in the round before; it ends when
     // every file of the selection is usable, at most once per file.
     loop {
@@ -154,7 +161,7 @@ fn plan_excluding(
 fn new_text(
     path: &Path,
     edits: &[Edit],
-    analysed: Option<&str>,
+    analysed: Option<u64>,
     for_writing: bool,
 ) -> Result<FileChange, String> {
     if for_writing {
@@ -164,8 +171,17 @@ fn new_text(
         }
     }
     let before = fs::read_to_string(path).map_err(|e| e.to_string())?;
-    if analysed.is_some_and(|a| a != before) {
-        return Err("the file changed while it was being checked; run again".to_string());
+    match analysed {
+        None => {
+            return Err("the analysis did not read this file; its fixes were not applied".into())
+        }
+        Some(hash) if hash != text_hash(&before) => {
+            return Err(
+                "the file changed after it was checked; its fixes were not applied (run again)"
+                    .into(),
+            )
+        }
+        Some(_) => {}
     }
     let (after, skipped) = fix::apply(&before, edits);
     if !skipped.is_empty() {
@@ -188,39 +204,59 @@ pub struct Applied {
     pub errors: Vec<(PathBuf, String)>,
 }
 
-/// Writes every fix. A file that cannot be replaced (its folder is not writable) has its fixes
-/// dropped, and the plan is made again without them before anything is renamed.
-pub fn apply(reports: &[FileReport]) -> Applied {
+/// Writes every fix. A file that cannot be replaced (its folder is not writable), or that
+/// changed since the plan read it, has its fixes dropped, and the plan is made again without
+/// them before anything is written.
+pub fn apply(reports: &[FileReport], read: &BTreeMap<PathBuf, u64>) -> Applied {
     let mut excluded = BTreeMap::new();
     loop {
-        let plan = plan_excluding(reports, true, excluded.clone());
+        save_meanwhile("plan");
+        let plan = plan_excluding(reports, read, true, excluded.clone());
         let mut staged = Vec::new();
         let mut failed = None;
         for change in &plan.changes {
             match stage(change) {
-                Ok(tmp) => staged.push(tmp),
+                Ok(s) => staged.push(s),
                 Err(e) => {
                     failed = Some((key(&change.path), (change.path.clone(), e)));
                     break;
                 }
             }
         }
+        // The last look before writing: a file saved since the plan read it keeps what was
+        // saved, and the fixes that touch it wait for another run.
+        save_meanwhile("write");
+        if failed.is_none() {
+            failed = plan
+                .changes
+                .iter()
+                .zip(&staged)
+                .find(|(change, s)| {
+                    fs::read_to_string(&s.target).map_or(true, |now| now != change.before)
+                })
+                .map(|(change, _)| {
+                    (
+                        key(&change.path),
+                        (
+                            change.path.clone(),
+                            "the file changed while its fixes were being written; it was left as it is (run again)".to_string(),
+                        ),
+                    )
+                });
+        }
         if let Some((k, why)) = failed {
-            for tmp in staged {
-                let _ = fs::remove_file(tmp);
+            for s in staged {
+                s.discard();
             }
             excluded.insert(k, why);
             continue;
         }
         let mut written = Vec::new();
         let mut errors = plan.errors;
-        for (change, tmp) in plan.changes.into_iter().zip(staged) {
-            match fs::rename(&tmp, &change.path) {
+        for (change, s) in plan.changes.into_iter().zip(staged) {
+            match s.commit(&change.after) {
                 Ok(()) => written.push(change),
-                Err(e) => {
-                    let _ = fs::remove_file(&tmp);
-                    errors.push((change.path, format!("replacing the file: {e}")));
-                }
+                Err(e) => errors.push((change.path, e)),
             }
         }
         return Applied {
@@ -231,20 +267,80 @@ pub fn apply(reports: &[FileReport]) -> Applied {
     }
 }
 
-/// Writes the new text to a temporary file beside the original, with its permissions.
-fn stage(change: &FileChange) -> Result<PathBuf, String> {
-    let dir = match change.path.parent() {
+/// A hook for the tests, honoured in debug builds only: `LEAKLS_TEST_SAVE=<moment>:<path>`
+/// adds a line to the file at `path`, once, when `--fix` reaches `moment` (`plan`: after the
+/// analysis, before the plan reads the files; `write`: after the plan, before the writes), as
+/// an editor saving it then would.
+fn save_meanwhile(moment: &str) {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let Ok(wanted) = std::env::var("LEAKLS_TEST_SAVE") else {
+        return;
+    };
+    let Some(path) = wanted.strip_prefix(&format!("{moment}:")) else {
+        return;
+    };
+    if !DONE.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        let text = fs::read_to_string(path).unwrap_or_default();
+        let _ = fs::write(path, format!("// saved meanwhile\n{text}"));
+    }
+}
+
+/// A file's new text, ready to take its place.
+struct Staged {
+    /// The real file: a symbolic link's target.
+    target: PathBuf,
+    /// The temporary file to rename over it; `None` to write it in place.
+    temp: Option<PathBuf>,
+}
+
+impl Staged {
+    fn discard(self) {
+        if let Some(tmp) = self.temp {
+            let _ = fs::remove_file(tmp);
+        }
+    }
+
+    fn commit(self, text: &str) -> Result<(), String> {
+        match &self.temp {
+            Some(tmp) => fs::rename(tmp, &self.target).map_err(|e| {
+                let _ = fs::remove_file(tmp);
+                format!("replacing the file: {e}")
+            }),
+            None => write_in_place(&self.target, text).map_err(|e| {
+                format!("writing the file in place: {e}; it may hold part of its fixes")
+            }),
+        }
+    }
+}
+
+/// Rewrites a file through its own inode (its other hard links see the new text).
+fn write_in_place(path: &Path, text: &str) -> io::Result<()> {
+    let mut file = fs::OpenOptions::new().write(true).open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.set_len(text.len() as u64)?;
+    file.sync_all()
+}
+
+/// Writes the new text to a temporary file beside the real file, with its permissions and
+/// owner; or, for a file with other hard links or an owner the temporary file cannot take,
+/// plans to write it in place.
+fn stage(change: &FileChange) -> Result<Staged, String> {
+    let target = fs::canonicalize(&change.path).map_err(|e| e.to_string())?;
+    let meta = fs::metadata(&target).map_err(|e| e.to_string())?;
+    if meta.nlink() > 1 {
+        return Ok(Staged { target, temp: None });
+    }
+    let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = change
-        .path
+    let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let permissions = fs::metadata(&change.path)
-        .map_err(|e| e.to_string())?
-        .permissions();
     let mut attempt = 0;
     let (tmp, mut file) = loop {
         let tmp = dir.join(format!(
@@ -266,17 +362,28 @@ fn stage(change: &FileChange) -> Result<PathBuf, String> {
             }
         }
     };
+    let mine = file.metadata().map(|m| (m.uid(), m.gid()));
+    if mine.is_ok_and(|m| m != (meta.uid(), meta.gid()))
+        && std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid())).is_err()
+    {
+        drop(file);
+        let _ = fs::remove_file(&tmp);
+        return Ok(Staged { target, temp: None });
+    }
     let written = file
         .write_all(change.after.as_bytes())
         .and_then(|()| file.sync_all())
-        .and_then(|()| fs::set_permissions(&tmp, permissions));
+        .and_then(|()| fs::set_permissions(&tmp, meta.permissions()));
     if let Err(e) = written {
         let _ = fs::remove_file(&tmp);
         return Err(format!(
             "writing the new text: {e}; its fixes were not applied"
         ));
     }
-    Ok(tmp)
+    Ok(Staged {
+        target,
+        temp: Some(tmp),
+    })
 }
 
 /// Writes the plan as a unified diff with `a/` and `b/` paths relative to the current
@@ -337,7 +444,8 @@ mod tests {
                 finding(5, vec![Edit::insert(8, "!")]),
             ],
         };
-        let plan = plan(std::slice::from_ref(&report), false);
+        let read = BTreeMap::from([(path.clone(), text_hash(&source))]);
+        let plan = plan(std::slice::from_ref(&report), &read, false);
         assert_eq!(plan.changes.len(), 1);
         assert_eq!(plan.changes[0].after, "aXdefgh!");
         assert_eq!(plan.changes[0].edits, 2);
@@ -348,7 +456,7 @@ mod tests {
             plan.deferred
         );
 
-        let applied = apply(std::slice::from_ref(&report));
+        let applied = apply(std::slice::from_ref(&report), &read);
         assert_eq!(applied.written.len(), 1);
         assert_eq!(fs::read_to_string(&path).unwrap(), "aXdefgh!");
     }

@@ -139,7 +139,7 @@ pub fn run(args: &[String]) -> i32 {
     let mut out = stdout.lock();
 
     if options.diff {
-        let plan = fixes::plan(&batch.reports, false);
+        let plan = fixes::plan(&batch.reports, &batch.read, false);
         failed |= report_fix_problems(&plan.deferred, &plan.errors);
         report_errors(&batch.errors);
         if let Err(e) = fixes::write_diff(&mut out, &plan.changes) {
@@ -154,7 +154,7 @@ pub fn run(args: &[String]) -> i32 {
         // Fixes that overlap one just applied are made in another round, on the new text.
         let mut edits_by_file: Vec<(PathBuf, usize)> = Vec::new();
         for round in 1..=FIX_ROUNDS {
-            let applied = fixes::apply(&batch.reports);
+            let applied = fixes::apply(&batch.reports, &batch.read);
             for change in &applied.written {
                 match edits_by_file.iter_mut().find(|(p, _)| *p == change.path) {
                     Some((_, n)) => *n += change.edits,

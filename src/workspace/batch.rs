@@ -2,6 +2,7 @@
 //! parsed once, on every core; its tree-based findings and its summary are kept, its tree is not.
 //! Once every summary is in the index, the checks that read the whole module run from summaries.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -24,6 +25,17 @@ pub struct Batch {
     pub reports: Vec<FileReport>,
     pub errors: Vec<(PathBuf, String)>,
     pub index: Index,
+    /// The text of every file the analysis read (excluded ones too), by a hash: a fix's edits
+    /// fit only the text they were computed from, which `--fix` checks before it writes.
+    pub read: BTreeMap<PathBuf, u64>,
+}
+
+/// The hash [`Batch::read`] keeps of a file's text.
+pub fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// The configuration of one file: `None` when it is excluded (read into the index for the other
@@ -33,6 +45,8 @@ pub type SettingsFor<'a> = &'a (dyn Fn(&Path) -> Option<std::sync::Arc<Settings>
 struct FirstPass {
     /// Excluded by the configuration: indexed only.
     excluded: bool,
+    /// [`text_hash`] of the text read.
+    hash: u64,
     source: Option<String>,
     findings: Vec<Finding>,
     ctx: FileContext,
@@ -72,6 +86,10 @@ pub fn analyze_files_configured(
     });
     let mut reports = Vec::new();
     let mut errors = Vec::new();
+    let read = passes
+        .iter()
+        .filter_map(|(path, pass)| Some(((*path).clone(), pass.as_ref().ok()?.hash)))
+        .collect();
     for ((path, _), result) in passes.iter().zip(finished) {
         match result {
             Ok((report, skipped)) => {
@@ -94,6 +112,7 @@ pub fn analyze_files_configured(
         reports,
         errors,
         index,
+        read,
     }
 }
 
@@ -178,6 +197,7 @@ fn first_pass(
 ) -> Result<FirstPass, String> {
     let settings_excluded = settings.is_none();
     let source = read_go_file(path)?;
+    let hash = text_hash(&source);
     let tree = parser
         .parse(&source, None)
         .ok_or_else(|| "the parser gave up".to_string())?;
@@ -192,6 +212,7 @@ fn first_pass(
     if settings_excluded || !ctx.is_checked() {
         return Ok(FirstPass {
             excluded: true,
+            hash,
             source: None,
             findings: Vec::new(),
             ctx,
@@ -214,6 +235,7 @@ fn first_pass(
         !findings.is_empty() || !needs_index.is_empty() || suppress::may_have_directives(&source);
     Ok(FirstPass {
         excluded: false,
+        hash,
         source: keep_source.then_some(source),
         findings,
         ctx,
