@@ -25,15 +25,24 @@ use support::{file_uri, Encoding, Rng, Server, Text};
 const EDITED: &str = "\
 package app
 
-import \"time\"
+import (
+\t\"sync\"
+\t\"time\"
+)
 
 // notes: 
 
 type Job struct{ id int }
 
-type Queue struct{ jobs []*Job }
+// Queue is shared between goroutines: it outlives the calls that pop from it.
+type Queue struct {
+\tmu   sync.Mutex
+\tjobs []*Job
+}
 
 var seen = map[int]bool{}
+
+func (q *Queue) Push(j *Job) { q.jobs = append(q.jobs, j) }
 
 func (q *Queue) Pop() *Job {
 \tj := q.jobs[0]
@@ -50,7 +59,10 @@ func poll(d time.Duration) {
 const REGISTRY: &str = "\
 package app
 
-func remember(id int) { seen[id] = true }
+import \"net/http\"
+
+// remember grows `seen` on every request, with a key from the request.
+func remember(w http.ResponseWriter, r *http.Request) { seen[int(r.ContentLength)] = true }
 ";
 
 /// Opened and closed over and over.
