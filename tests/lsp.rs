@@ -510,3 +510,60 @@ fn closing_a_document_clears_its_diagnostics() {
     server.expect_cleared(&uri);
     server.shutdown();
 }
+
+const GROUP: &str = "\
+package app
+
+import \"net/http\"
+
+var (
+\tcount    int
+\tsessions = map[string]int{}
+)
+
+func handle(w http.ResponseWriter, r *http.Request) {
+\tcount++
+\tsessions[r.URL.Query().Get(\"id\")]++
+}
+";
+
+/// The Ignore fix on a variable of an aligned `var ( ... )` group leaves the file as gofmt
+/// would write it (a line between the specs would change their alignment), and silences it.
+#[test]
+fn the_ignore_fix_in_a_var_group_is_gofmt_clean() {
+    let dir = module("1.22");
+    let uri = go_file(dir.path(), "app.go", GROUP);
+    let mut server = Server::start_default(dir.path());
+    did_open(&mut server, &uri, GROUP, 1);
+    let diagnostics = server.expect_diagnostics(&uri, 1);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "global-growth");
+    let actions = code_actions(&mut server, &uri, &diagnostics[0]);
+    let ignore = action_titled(&actions, "Ignore global-growth here");
+    let mut text = Text::new(GROUP, Encoding::Utf16);
+    let changes = text.apply_workspace_edit(&ignore["edit"], &uri);
+
+    let fixed = dir.path().join("fixed.go");
+    std::fs::write(&fixed, &text.text).unwrap();
+    let goroot = std::process::Command::new("go")
+        .args(["env", "GOROOT"])
+        .output()
+        .expect("the go command, for gofmt");
+    let gofmt = Path::new(String::from_utf8(goroot.stdout).unwrap().trim()).join("bin/gofmt");
+    let out = std::process::Command::new(gofmt)
+        .arg("-l")
+        .arg(&fixed)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        out.stdout.is_empty(),
+        "gofmt would change the file:\n{}",
+        text.text
+    );
+    std::fs::remove_file(&fixed).unwrap();
+
+    did_change(&mut server, &uri, 2, changes);
+    assert_eq!(server.expect_diagnostics(&uri, 2), Vec::<Value>::new());
+    server.shutdown();
+}

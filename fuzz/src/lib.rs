@@ -226,8 +226,9 @@ fn check_findings(source: &str, files: &[(PathBuf, &str)], findings: &[Finding])
                 fix.title
             );
         }
-        let ignore = suppress::ignore_fix(source, f.code, f.range.start);
-        let _ = fix::apply(source, &ignore.edits);
+        if let Some(ignore) = suppress::ignore_fix(source, f.code, f.range.start) {
+            let _ = fix::apply(source, &ignore.edits);
+        }
     }
 }
 

@@ -297,13 +297,104 @@ fn remove_comment(source: &str, comment: Range<usize>) -> Edit {
     }
 }
 
-/// The fix "Ignore <code> here": a directive on its own line above the finding.
-pub fn ignore_fix(source: &str, code: Code, at: usize) -> Fix {
+/// The fix "Ignore <code> here": a directive on its own line above the finding. gofmt aligns
+/// runs of lines (specs of a `var ( ... )` group, struct fields, trailing comments), and a line
+/// put between two lines of a run splits it, which changes how gofmt lays out both halves. So
+/// the line goes above only where no run is split: the line above opens a block or is blank or
+/// a comment, or neither it nor the finding's line is padded. Otherwise the directive goes at
+/// the end of the finding's line where that keeps the layout (below), and where neither keeps
+/// the file as gofmt writes it, no fix is offered (the directive can be written by hand).
+pub fn ignore_fix(source: &str, code: Code, at: usize) -> Option<Fix> {
     let comment = format!("{IGNORE} {code} TODO: say why this does not leak");
-    Fix {
-        title: format!("Ignore {code} here"),
-        edits: vec![insert_lines_before(source, at, &[comment])],
+    let title = format!("Ignore {code} here");
+    let comments = line_comments(source);
+    let line = line_around(source, at);
+    let before = line
+        .start
+        .checked_sub(1)
+        .map(|end| line_around(source, end));
+    let after = (line.end < source.len()).then(|| line_around(source, line.end + 1));
+    let breaks_run = |l: &Option<Range<usize>>| {
+        l.as_ref()
+            .is_none_or(|l| starts_no_run(source, l, &comments))
+    };
+    let quiet = |l: &Range<usize>| !aligned(source, l, &comments);
+    if breaks_run(&before) || (before.as_ref().is_some_and(quiet) && quiet(&line)) {
+        return Some(Fix {
+            title,
+            edits: vec![insert_lines_before(source, at, &[comment])],
+        });
     }
+    // At the end of the line the directive is the line's last cell. That keeps the run's
+    // layout when it is a spec with a value (`name = value`), a statement or a keyed element
+    // (`key: value`), whose value is already their last cell, and no trailing comment beside it
+    // needs aligning with it; a struct field's type or tag is not (`Name string` above
+    // `m map[string]any `json:"-"``), and text after a raw string's or a block comment's
+    // first line would land inside it.
+    let text = &source[line.clone()];
+    let open_literal = text.contains('`') || text.contains("/*");
+    let valued = text.contains('=') || text.contains(':');
+    let commented = [before.as_ref(), Some(&line), after.as_ref()]
+        .into_iter()
+        .flatten()
+        .any(|l| trailing_comment(source, l, &comments).is_some());
+    let alone = breaks_run(&before) && breaks_run(&after);
+    if open_literal || commented || !(alone || valued) {
+        return None;
+    }
+    Some(Fix {
+        title,
+        edits: vec![Edit::insert(line.end, format!(" {comment}"))],
+    })
+}
+
+/// Whether `line` separates gofmt's alignment runs: it is blank, a comment alone, opens a
+/// block (`{`, `(`) or closes one.
+fn starts_no_run(source: &str, line: &Range<usize>, comments: &[Range<usize>]) -> bool {
+    let code_end = comments
+        .iter()
+        .find(|c| line.contains(&c.start))
+        .map_or(line.end, |c| c.start);
+    let code = source[line.start..code_end].trim();
+    code.is_empty()
+        || code.ends_with('{')
+        || code.ends_with('(')
+        || code.starts_with('}')
+        || code.starts_with(')')
+}
+
+/// The line holding `at`, without its line break.
+fn line_around(source: &str, at: usize) -> Range<usize> {
+    let start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    let mut end = source[at..].find('\n').map_or(source.len(), |i| at + i);
+    if end > start && source.as_bytes()[end - 1] == b'\r' {
+        end -= 1;
+    }
+    start..end
+}
+
+/// The start of the `//` comment that ends `line` after some code, if there is one.
+fn trailing_comment(source: &str, line: &Range<usize>, comments: &[Range<usize>]) -> Option<usize> {
+    comments
+        .iter()
+        .find(|c| line.contains(&c.start) && !source[line.start..c.start].trim().is_empty())
+        .map(|c| c.start)
+}
+
+/// Whether gofmt may have aligned `line` with its neighbours: it has a trailing comment, or
+/// padding (two spaces or a tab) inside its code. Blank and comment-only lines are never
+/// aligned.
+fn aligned(source: &str, line: &Range<usize>, comments: &[Range<usize>]) -> bool {
+    let trailing = trailing_comment(source, line, comments);
+    if trailing.is_some() {
+        return true;
+    }
+    let code_end = comments
+        .iter()
+        .find(|c| line.contains(&c.start))
+        .map_or(line.end, |c| c.start);
+    let code = source[line.start..code_end].trim_start_matches([' ', '\t']);
+    code.contains("  ") || code.trim_end().contains('\t')
 }
 
 #[cfg(test)]
@@ -320,6 +411,41 @@ mod tests {
             related: Vec::new(),
             fixes: Vec::new(),
         }
+    }
+
+    fn ignored(src: &str, needle: &str) -> Option<String> {
+        let at = src.find(needle).unwrap();
+        let fix = ignore_fix(src, Code::GlobalGrowth, at)?;
+        Some(crate::analysis::fix::apply(src, &fix.edits).0)
+    }
+
+    #[test]
+    fn the_ignore_directive_keeps_gofmt_alignment() {
+        let tail = "//leakls:ignore global-growth TODO: say why this does not leak";
+        // Nothing aligned around it: a line of its own above.
+        let plain = "package p\n\nvar sessions = map[string]int{}\n";
+        assert_eq!(
+            ignored(plain, "sessions").unwrap(),
+            format!("package p\n\n{tail}\nvar sessions = map[string]int{{}}\n")
+        );
+        // In an aligned group a line between would split the alignment: at the end of its line.
+        let group = "package p\n\nvar (\n\tcount    int\n\tsessions = map[string]int{}\n)\n";
+        assert_eq!(
+            ignored(group, "sessions").unwrap(),
+            format!(
+                "package p\n\nvar (\n\tcount    int\n\tsessions = map[string]int{{}} {tail}\n)\n"
+            )
+        );
+        // Trailing comments beside it would have to be aligned with it: no fix.
+        let commented =
+            "package p\n\nvar (\n\tcount    int // how many\n\tsessions = map[string]int{}\n)\n";
+        assert_eq!(ignored(commented, "sessions"), None);
+        // A struct field whose neighbour has a tag: its type is not its last cell there.
+        let fields = "package p\n\ntype T struct {\n\tID   int\n\tName string\n\tm    map[string]int `json:\"-\"`\n}\n";
+        assert_eq!(ignored(fields, "Name"), None);
+        // A raw string that goes on below the line: no fix either.
+        let raw = "package p\n\nvar (\n\tcount    int\n\tsessions = f(`a\nb`)\n)\n";
+        assert_eq!(ignored(raw, "sessions"), None);
     }
 
     #[test]

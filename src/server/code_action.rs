@@ -53,7 +53,8 @@ pub fn candidates(
             finding: f.clone(),
             diagnostic: diagnostic(f),
             ignore: (f.code != Code::UnusedIgnore)
-                .then(|| suppress::ignore_fix(text, f.code, f.range.start)),
+                .then(|| suppress::ignore_fix(text, f.code, f.range.start))
+                .flatten(),
         })
         .collect()
 }
