@@ -430,6 +430,73 @@ fn quick_fix_edits_a_closed_file() {
     server.shutdown();
 }
 
+/// close.go changes on disk and the client says nothing (many send no didChangeWatchedFiles):
+/// the fix computed from its old text is not offered (its edit would land mid-comment), the file
+/// is read again, and the next analysis offers the fix at the right place.
+#[test]
+fn a_fix_for_a_file_changed_on_disk_is_not_offered_from_stale_positions() {
+    let dir = module_with(&[("stats.go", STATS_GO), ("close.go", CLOSE_GO)]);
+    let stats = uri_of(dir.path(), "stats.go");
+    let options = ClientOptions {
+        document_changes: true,
+        ..ClientOptions::default()
+    };
+    let mut server = Server::start(&[], options, Some(dir.path()));
+    server.expect_log("indexed 2 Go files");
+    did_open(&mut server, &stats, STATS_GO, 1);
+    let diagnostics = server.expect_diagnostics(&stats, 1);
+    assert_eq!(codes(&diagnostics), ["unstopped-ticker"]);
+
+    let saved = format!("// A comment added by another tool, before everything.\n{CLOSE_GO}");
+    std::fs::write(dir.path().join("close.go"), &saved).unwrap();
+    let ask = |server: &mut Server, diagnostic: &Value| -> Vec<Value> {
+        let result = server.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": stats },
+                "range": diagnostic["range"],
+                "context": { "diagnostics": [diagnostic], "only": ["quickfix"] }
+            }),
+        );
+        result.as_array().expect("a list of actions").clone()
+    };
+    let in_close = |actions: &[Value]| {
+        actions
+            .iter()
+            .find(|a| {
+                a["title"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("Stats.Close"))
+            })
+            .cloned()
+    };
+    let actions = ask(&mut server, &diagnostics[0]);
+    assert_eq!(in_close(&actions), None, "{actions:#?}");
+
+    // An edit of stats.go analyses it again, from the index that now has close.go's new text.
+    server.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": stats, "version": 2 },
+            "contentChanges": [{ "text": STATS_GO }]
+        }),
+    );
+    let diagnostics = server.expect_diagnostics(&stats, 2);
+    let actions = ask(&mut server, &diagnostics[0]);
+    let fix = in_close(&actions).unwrap_or_else(|| panic!("no fix in Stats.Close: {actions:#?}"));
+    let edits = fix["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .expect("edits")
+        .clone();
+    let mut close_text = Text::new(&saved, Encoding::Utf16);
+    close_text.apply_text_edits(&edits);
+    assert_eq!(
+        close_text.text,
+        format!("// A comment added by another tool, before everything.\n{CLOSE_GO_FIXED}")
+    );
+    server.shutdown();
+}
+
 /// What the editor has open wins over the disk, whether the disk is read by the scan or reported
 /// changed by the client.
 #[test]

@@ -8,6 +8,10 @@ use std::path::PathBuf;
 pub struct Edit {
     /// Another file of the module (a `Close` method elsewhere); `None` for the analysed file.
     pub file: Option<PathBuf>,
+    /// For an edit of another file: the hash of the text on disk its range was computed from
+    /// (`None` when that was an editor's buffer). Whoever applies it checks the file still has
+    /// that text.
+    pub base: Option<u64>,
     pub range: Range<usize>,
     pub new_text: String,
 }
@@ -16,6 +20,7 @@ impl Edit {
     pub fn insert(at: usize, text: impl Into<String>) -> Edit {
         Edit {
             file: None,
+            base: None,
             range: at..at,
             new_text: text.into(),
         }
@@ -24,6 +29,7 @@ impl Edit {
     pub fn replace(range: Range<usize>, text: impl Into<String>) -> Edit {
         Edit {
             file: None,
+            base: None,
             range,
             new_text: text.into(),
         }

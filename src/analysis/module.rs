@@ -18,6 +18,9 @@ pub struct ModuleFile {
     /// Test code: a `_test.go` file, or a test helper by its name or its package's (see
     /// [`is_test_code`]).
     pub test: bool,
+    /// The hash ([`crate::workspace::batch::text_hash`]) of the text on disk the summary was
+    /// made from; `None` for an editor's buffer. Positions from the summary fit only that text.
+    pub disk_hash: Option<u64>,
 }
 
 impl ModuleFile {

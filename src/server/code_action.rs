@@ -12,6 +12,7 @@ use tower_lsp_server::ls_types::{
 
 use super::convert::{self, Encoding};
 use crate::analysis::{suppress, Code, Finding, Fix};
+use crate::workspace::batch::text_hash;
 
 /// Another file's text, as the editor has it if it is open: its URI, rope and version.
 pub struct OtherFile {
@@ -94,6 +95,14 @@ fn workspace_edit(req: &Request, fix: &Fix) -> Option<WorkspaceEdit> {
             None => (0, req.rope.clone()),
             Some(path) => {
                 let other = (req.other_file)(path)?;
+                // Computed from the file's text on disk: it must still have that text.
+                let on_disk = other.version.is_none();
+                if on_disk
+                    && e.base
+                        .is_some_and(|h| h != text_hash(&other.rope.to_string()))
+                {
+                    return None;
+                }
                 let slot = match docs.iter().position(|(u, _, _)| *u == other.uri) {
                     Some(i) => i,
                     None => {

@@ -33,6 +33,7 @@ use crate::analysis::summary::FileSummary;
 use crate::analysis::{self, checks, FileContext, Finding};
 use crate::config::{self, ConfigError};
 use crate::log::{self as logging, Level};
+use crate::workspace::batch;
 use crate::workspace::index::Index;
 use convert::Encoding;
 use document::Document;
@@ -285,6 +286,21 @@ impl State {
             return None;
         }
         let text = std::fs::read_to_string(path).ok()?;
+        // Positions in it come from its summary: they fit only the text it was made from. A
+        // file changed on disk with no word from the editor is read into the index again, and
+        // what would have pointed into it (a fix's edit, a related location) is left out.
+        let indexed = self.index.get(path).and_then(|f| f.disk_hash);
+        if indexed.is_some_and(|hash| hash != batch::text_hash(&text)) {
+            logging::log(
+                Level::Info,
+                format_args!(
+                    "{}: changed on disk since it was read; read again, its fixes and locations are left out until the next analysis",
+                    path.display()
+                ),
+            );
+            scan::index_file(&self.index, path, &mut analysis::new_parser());
+            return None;
+        }
         Some(code_action::OtherFile {
             uri,
             rope: Rope::from_str(&text),

@@ -15,7 +15,11 @@ pub fn index_file(index: &Index, path: &Path, parser: &mut tree_sitter::Parser) 
     let Some(tree) = parser.parse(&source, None) else {
         return false;
     };
-    index.update(path, Arc::new(FileSummary::new(&source, &tree)));
+    index.update_read(
+        path,
+        Arc::new(FileSummary::new(&source, &tree)),
+        batch::text_hash(&source),
+    );
     true
 }
 

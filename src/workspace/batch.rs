@@ -201,7 +201,11 @@ fn first_pass(
     let tree = parser
         .parse(&source, None)
         .ok_or_else(|| "the parser gave up".to_string())?;
-    let file = index.update(path, std::sync::Arc::new(FileSummary::new(&source, &tree)));
+    let file = index.update_read(
+        path,
+        std::sync::Arc::new(FileSummary::new(&source, &tree)),
+        hash,
+    );
     let mut ctx = FileContext::for_path(path, index.modules.semantics_for(path));
     ctx.is_test_file = file.is_test();
     // Excluded, or a test file the settings leave unchecked: indexed only.

@@ -66,13 +66,34 @@ impl Index {
         is_test_code(file, &self.package_dir(file))
     }
 
-    /// Adds or replaces a file's summary. Returns the indexed file.
+    /// Adds or replaces a file's summary, made from an editor's buffer. Returns the indexed
+    /// file.
     pub fn update(&self, path: &Path, summary: Arc<FileSummary>) -> Arc<ModuleFile> {
+        self.update_with(path, summary, None)
+    }
+
+    /// Adds or replaces a file's summary, made from the text on disk whose hash is `disk_hash`.
+    pub fn update_read(
+        &self,
+        path: &Path,
+        summary: Arc<FileSummary>,
+        disk_hash: u64,
+    ) -> Arc<ModuleFile> {
+        self.update_with(path, summary, Some(disk_hash))
+    }
+
+    fn update_with(
+        &self,
+        path: &Path,
+        summary: Arc<FileSummary>,
+        disk_hash: Option<u64>,
+    ) -> Arc<ModuleFile> {
         let file = Arc::new(ModuleFile {
             path: path.to_path_buf(),
             package_path: self.package_path_of(path),
             test: self.is_test_file(path),
             summary,
+            disk_hash,
         });
         let old = self.files.insert(path.to_path_buf(), file.clone());
         self.file_imports(path, old.as_deref(), Some(&file));

@@ -65,16 +65,22 @@ pub fn check(file: &ModuleFile, ctx: &FileContext, index: &dyn ModuleIndex) -> V
         });
         let fixes = owner
             .and_then(|t| close_method(&package, t))
-            .and_then(|(path, method, decl_start)| {
+            .and_then(|(other, method, decl_start)| {
                 // An edit in the analysed file itself names no file.
-                let elsewhere = (path != file.path).then_some(path);
-                stop_in_method(
-                    elsewhere,
+                let elsewhere = (other.path != file.path).then(|| other.path.clone());
+                let mut fix = stop_in_method(
+                    elsewhere.clone(),
                     &method,
                     decl_start,
                     &field.field,
                     all_in_literals,
-                )
+                )?;
+                if elsewhere.is_some() {
+                    for e in &mut fix.edits {
+                        e.base = other.disk_hash;
+                    }
+                }
+                Some(fix)
             })
             .into_iter()
             .collect();
@@ -96,7 +102,7 @@ pub fn check(file: &ModuleFile, ctx: &FileContext, index: &dyn ModuleIndex) -> V
 fn close_method(
     package: &[std::sync::Arc<ModuleFile>],
     owner: &str,
-) -> Option<(std::path::PathBuf, Method, usize)> {
+) -> Option<(std::sync::Arc<ModuleFile>, Method, usize)> {
     for wanted in ["Close", "Stop"] {
         for f in package.iter().filter(|f| !f.is_test()) {
             for (start, _, d) in f.summary.iter() {
@@ -105,7 +111,7 @@ fn close_method(
                     .iter()
                     .find(|m| m.receiver_type == owner && m.name == wanted)
                 {
-                    return Some((f.path.clone(), m.clone(), start));
+                    return Some((f.clone(), m.clone(), start));
                 }
             }
         }
