@@ -174,6 +174,11 @@ func main() {
 	recs("recBack1", recQueue, func(q *forms.Q) { q.RecBack1() })
 	recs("recBackN", recQueue, func(q *forms.Q) { q.RecBackN(1) })
 	recs("recRemove", recFixed, func(q *forms.Q) { q.RecRemove(2) })
+	// A truncation may also grow the slice within its capacity: the fixed code must not panic
+	// (clearing from the new length would reach past the old one).
+	grow := &forms.Q{Items: make([]*forms.Item, 2, 5)}
+	grow.BackN(4)
+	fmt.Printf("backGrow contents=%d cleared=false\n", len(grow.Items))
 }
 "#;
 
@@ -309,7 +314,10 @@ fn fixes_keep_behaviour_go_1_20() {
 fn fixes_keep_behaviour_go_1_21() {
     let fixed = check_fixes("1.21");
     assert!(fixed.contains("clear(q.Items[:n])"), "{fixed}");
-    assert!(fixed.contains("clear(q.Items[n:])"), "{fixed}");
+    assert!(
+        fixed.contains("clear(q.Items[min(n, len(q.Items)):])"),
+        "{fixed}"
+    );
     assert!(fixed.contains("clear(q.Fixed)\n"), "{fixed}");
     assert!(!fixed.contains("slices."), "{fixed}");
 }

@@ -91,10 +91,12 @@ impl<'a, 't> Checker<'a, 't> {
                         before(vec![line])?,
                     )
                 } else if at_least_21 {
+                    // `x[:n]` may also grow the slice (up to its capacity), and `x[n:]` would
+                    // panic then: only the slots below the length are cleared.
                     let line = if norm(end, source) == "0" {
                         format!("clear({operand})")
                     } else {
-                        format!("clear({operand}[{n}:])")
+                        format!("clear({operand}[min({n}, len({operand})):])")
                     };
                     (
                         format!("Clear the dropped elements first: {line}"),
