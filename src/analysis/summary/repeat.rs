@@ -516,19 +516,9 @@ fn classify_key_depth(
     }
     let key = unparen(key);
     match key.kind() {
-        "interpreted_string_literal"
-        | "raw_string_literal"
-        | "int_literal"
-        | "rune_literal"
-        | "float_literal"
-        | "true"
-        | "false" => Key::Constant,
+        kind if is_literal(kind) => Key::Constant,
         "selector_expression" => {
-            let operand = key.field("operand");
-            let is_import = operand.is_some_and(|o| {
-                o.kind() == "identifier" && imports.iter().any(|(l, _)| l == text(o, source))
-            });
-            if is_import {
+            if names_an_import(key, source, imports) {
                 Key::Constant
             } else if key
                 .field("field")
@@ -684,6 +674,27 @@ fn parameter_position(list: Node, id: Node) -> Option<usize> {
     None
 }
 
+/// A literal's kind: a string, number, rune, `true` or `false`.
+fn is_literal(kind: &str) -> bool {
+    matches!(
+        kind,
+        "interpreted_string_literal"
+            | "raw_string_literal"
+            | "int_literal"
+            | "rune_literal"
+            | "float_literal"
+            | "true"
+            | "false"
+    )
+}
+
+/// `pkg.Name` where `pkg` is an imported package: a name of another package.
+fn names_an_import(selector: Node, source: &str, imports: &[(String, String)]) -> bool {
+    selector.field("operand").is_some_and(|o| {
+        o.kind() == "identifier" && imports.iter().any(|(l, _)| l == text(o, source))
+    })
+}
+
 /// Bit `i` set for each argument that is a constant: a literal, or a name of another package
 /// (`http.MethodGet`). Made for every call a summary records: nothing is allocated.
 pub fn constant_arguments(args: &[Node], source: &str, imports: &[(String, String)]) -> u64 {
@@ -695,19 +706,8 @@ pub fn constant_arguments(args: &[Node], source: &str, imports: &[(String, Strin
         .take(64)
     {
         let arg = unparen(arg);
-        let constant = match arg.kind() {
-            "interpreted_string_literal"
-            | "raw_string_literal"
-            | "int_literal"
-            | "rune_literal"
-            | "float_literal"
-            | "true"
-            | "false" => true,
-            "selector_expression" => arg.field("operand").is_some_and(|o| {
-                o.kind() == "identifier" && imports.iter().any(|(l, _)| l == text(o, source))
-            }),
-            _ => false,
-        };
+        let constant = is_literal(arg.kind())
+            || (arg.kind() == "selector_expression" && names_an_import(arg, source, imports));
         if constant {
             mask |= 1 << i;
         }

@@ -393,8 +393,8 @@ impl<'a, 't> Checker<'a, 't> {
     /// literal's parameter, the state a holder lends to a callback
     /// (`c.update(func(s *state) { ... })`). A named function handed some value of the type
     /// (`reset(e *Entry)`) may be given a temporary one.
-    fn holder_outlives(&mut self, operand: Node, ty: &TypeExpr, package: &str) -> Lookup<()> {
-        if self.is_receiver(operand) || self.is_literal_parameter_name(operand) {
+    fn holder_outlives(&mut self, operand: Node<'t>, ty: &TypeExpr, package: &str) -> Lookup<()> {
+        if self.is_receiver(operand) || self.literal_with_parameter(operand).is_some() {
             self.value_outlives(ty, package)
         } else if self.value_has_mutex(ty, package) {
             Found(())
@@ -403,42 +403,13 @@ impl<'a, 't> Checker<'a, 't> {
         }
     }
 
-    /// `operand` names a parameter of a function literal.
-    fn is_literal_parameter_name(&self, operand: Node) -> bool {
-        let operand = unparen(operand);
-        if operand.kind() != "identifier" {
-            return false;
-        }
-        syntax::declaration_in_scope(operand, self.decl, self.source).is_some_and(|d| {
-            d.parent()
-                .filter(|p| p.kind() == "parameter_declaration")
-                .and_then(|p| p.parent())
-                .and_then(|list| list.parent())
-                .is_some_and(|f| f.kind() == "func_literal")
-        })
-    }
-
-    /// `operand` names the receiver of the method being checked.
-    fn is_receiver(&self, operand: Node) -> bool {
-        let operand = unparen(operand);
-        if operand.kind() != "identifier" {
-            return false;
-        }
+    /// `operand` names the receiver of the method being checked (not a local that shadows it).
+    fn is_receiver(&self, operand: Node<'t>) -> bool {
         let Some(receiver) = self.decl.field("receiver") else {
             return false;
         };
-        let name = text(operand, self.source);
-        let mut declared = false;
-        syntax::walk(receiver, |n| {
-            if n.kind() == "identifier" && text(n, self.source) == name {
-                declared = true;
-            }
-            !declared
-        });
-        // A local of the same name would shadow it.
-        declared
-            && syntax::declaration_in_scope(operand, self.decl, self.source)
-                .is_some_and(|d| receiver.byte_range().contains(&d.start_byte()))
+        self.declaration_of(operand)
+            .is_some_and(|d| receiver.byte_range().contains(&d.start_byte()))
     }
 
     /// A value of type `ty` (or what `ty` points to) outlives a call when its named type does.

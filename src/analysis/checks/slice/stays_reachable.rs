@@ -109,30 +109,35 @@ impl<'a, 't> Checker<'a, 't> {
     /// (`take := func(i int) { out = append(out, x[i]); x[i] = T{} }`), called for each slot
     /// the function drops.
     fn is_literal_parameter(&self, index: Node<'t>, site: Node<'t>) -> bool {
-        let index = unparen(index);
-        if index.kind() != "identifier" {
-            return false;
+        self.literal_with_parameter(index)
+            .is_some_and(|l| l.byte_range().contains(&site.start_byte()))
+    }
+
+    /// Where the variable `n` names (through parentheses) is declared in the declaration
+    /// checked; `None` for anything else, or a name declared outside it.
+    pub(super) fn declaration_of(&self, n: Node<'t>) -> Option<Node<'t>> {
+        let n = unparen(n);
+        if n.kind() != "identifier" {
+            return None;
         }
-        let Some(declaration) = syntax::declaration_in_scope(index, self.decl, self.source) else {
-            return false;
-        };
-        let literal = declaration
+        syntax::declaration_in_scope(n, self.decl, self.source)
+    }
+
+    /// The function literal of which `n` names a parameter.
+    pub(super) fn literal_with_parameter(&self, n: Node<'t>) -> Option<Node<'t>> {
+        self.declaration_of(n)?
             .parent()
-            .filter(|p| p.kind() == "parameter_declaration")
-            .and_then(|p| p.parent())
-            .and_then(|list| list.parent())
-            .filter(|f| f.kind() == "func_literal");
-        literal.is_some_and(|l| l.byte_range().contains(&site.start_byte()))
+            .filter(|p| p.kind() == "parameter_declaration")?
+            .parent()?
+            .parent()
+            .filter(|f| f.kind() == "func_literal")
     }
 
     /// `i` in `x[i] = nil` is declared by a loop around `site` (`for i := range x`): the loop
     /// clears every slot it runs through.
     fn is_loop_variable(&self, index: Node<'t>, site: Node<'t>) -> bool {
         let index = unparen(index);
-        if index.kind() != "identifier" {
-            return false;
-        }
-        let Some(declaration) = syntax::declaration_in_scope(index, self.decl, self.source) else {
+        let Some(declaration) = self.declaration_of(index) else {
             return false;
         };
         // range_clause → for_statement; short_var_declaration → for_clause → for_statement.
