@@ -12,13 +12,14 @@ use tower_lsp_server::ls_types::{
 
 use super::convert::{self, Encoding};
 use crate::analysis::{suppress, Code, Finding, Fix};
-use crate::workspace::batch::text_hash;
 
 /// Another file's text, as the editor has it if it is open: its URI, rope and version.
 pub struct OtherFile {
     pub uri: Uri,
     pub rope: Rope,
     pub version: Option<i32>,
+    /// For a file read from disk: the hash of its text ([`crate::workspace::batch::text_hash`]).
+    pub disk_hash: Option<u64>,
 }
 
 pub struct Request<'a> {
@@ -96,11 +97,7 @@ fn workspace_edit(req: &Request, fix: &Fix) -> Option<WorkspaceEdit> {
             Some(path) => {
                 let other = (req.other_file)(path)?;
                 // Computed from the file's text on disk: it must still have that text.
-                let on_disk = other.version.is_none();
-                if on_disk
-                    && e.base
-                        .is_some_and(|h| h != text_hash(&other.rope.to_string()))
-                {
+                if other.disk_hash.is_some() && e.base.is_some() && other.disk_hash != e.base {
                     return None;
                 }
                 let slot = match docs.iter().position(|(u, _, _)| *u == other.uri) {

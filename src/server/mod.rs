@@ -280,6 +280,7 @@ impl State {
                 uri,
                 rope,
                 version: Some(version),
+                disk_hash: None,
             });
         }
         if !self.may_read(path) {
@@ -289,8 +290,9 @@ impl State {
         // Positions in it come from its summary: they fit only the text it was made from. A
         // file changed on disk with no word from the editor is read into the index again, and
         // what would have pointed into it (a fix's edit, a related location) is left out.
+        let hash = batch::text_hash(&text);
         let indexed = self.index.get(path).and_then(|f| f.disk_hash);
-        if indexed.is_some_and(|hash| hash != batch::text_hash(&text)) {
+        if indexed.is_some_and(|indexed| indexed != hash) {
             logging::log(
                 Level::Info,
                 format_args!(
@@ -305,6 +307,7 @@ impl State {
             uri,
             rope: Rope::from_str(&text),
             version: None,
+            disk_hash: Some(hash),
         })
     }
 
