@@ -543,7 +543,10 @@ fn the_ignore_fix_in_a_var_group_is_gofmt_clean() {
     let mut text = Text::new(GROUP, Encoding::Utf16);
     let changes = text.apply_workspace_edit(&ignore["edit"], &uri);
 
-    let fixed = dir.path().join("fixed.go");
+    // Outside the workspace: a Go file written into it while the first scan runs would join
+    // the package, and its duplicate declarations would change what the server publishes.
+    let outside = tempfile::tempdir().unwrap();
+    let fixed = outside.path().join("fixed.go");
     std::fs::write(&fixed, &text.text).unwrap();
     let goroot = std::process::Command::new("go")
         .args(["env", "GOROOT"])
@@ -561,7 +564,6 @@ fn the_ignore_fix_in_a_var_group_is_gofmt_clean() {
         "gofmt would change the file:\n{}",
         text.text
     );
-    std::fs::remove_file(&fixed).unwrap();
 
     did_change(&mut server, &uri, 2, changes);
     assert_eq!(server.expect_diagnostics(&uri, 2), Vec::<Value>::new());

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
+use super::regrow::RegrowFinder;
 use super::repeat::{self, Pending, RepeatFinder};
 use super::*;
 use crate::analysis::syntax::{self, text, Fields};
@@ -36,6 +37,7 @@ impl SummaryContext<'_> {
             compared_lengths: HashSet::new(),
             calls: HashSet::new(),
             pending_growth: Vec::new(),
+            regrow: RegrowFinder::default(),
         };
         let first_use = out.uses.len();
         static VISITED: std::sync::LazyLock<syntax::KindSet> =
@@ -48,6 +50,7 @@ impl SummaryContext<'_> {
                 let kind = n.kind();
                 walker.declare(n, kind);
                 walker.visit(n, kind, ancestors, out);
+                walker.regrow.visit(n, ancestors, walker.ctx.source);
             }
             !OPAQUE.contains(n)
         });
@@ -70,8 +73,10 @@ impl SummaryContext<'_> {
             locals,
             unresolved_owners,
             compared_lengths,
+            regrow,
             ..
         } = walker;
+        out.regrown_slices.extend(regrow.finish());
         let is_local = |name: &NameRef| {
             let spelled = name.package.as_deref().unwrap_or(&name.name);
             locals.contains(spelled)
@@ -119,6 +124,8 @@ struct CodeWalker<'a> {
     /// Package-level names whose length is compared (`len(m) < max`).
     compared_lengths: HashSet<NameRef>,
     calls: HashSet<SeenCall<'a>>,
+    /// Re-slices that may read past a slice's length.
+    regrow: RegrowFinder,
     /// Growth uses (by index in `uses`) and what repeats them, known when the walk ends.
     pending_growth: Vec<(usize, Pending)>,
 }
@@ -312,6 +319,8 @@ impl<'a> CodeWalker<'a> {
         "literal_element",
         "selector_expression",
         "composite_literal",
+        "slice_expression",
+        "index_expression",
     ];
 
     /// Kinds whose insides hold nothing the walk records: types (a name in a type is not a use

@@ -16,6 +16,7 @@ use super::syntax::{self, text, Fields};
 use super::types::TypeExpr;
 
 mod code;
+pub mod regrow;
 pub mod repeat;
 
 pub use repeat::{Bound, Call, Callee, FuncName, Growth, Key, Repeat};
@@ -123,6 +124,10 @@ pub struct DeclSummary {
     pub escaped_fields: Vec<String>,
     /// Field names `f` appended to: `x.f = append(...)`, `x.f[k] = append(...)`.
     pub appended_fields: Vec<String>,
+    /// The last name of each slice (`items` in `q.items[:n]`) re-sliced to an end that may lie
+    /// beyond its length (anything but `0` and `len(x)` less something): code that can read
+    /// slots a truncation left behind. One entry per expression.
+    pub regrown_slices: Vec<String>,
     pub ticker_fields: Vec<TickerField>,
     /// The function or method declared, if this is one.
     pub func: Option<FuncName>,

@@ -7,6 +7,7 @@ use super::shapes::{named_children, norm, Form, Reslice};
 use super::{Checker, Element};
 use crate::analysis::fix::{self, Edit, Fix};
 use crate::analysis::go_version::{GO_1_21, GO_1_22};
+use crate::analysis::summary;
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::types::TypeExpr;
 
@@ -21,6 +22,9 @@ impl<'a, 't> Checker<'a, 't> {
         }
         let func = syntax::enclosing_function(statement)?;
         if !self.fix_keeps_behaviour(r, func) {
+            return None;
+        }
+        if !matches!(r.form, Form::Front { .. }) && self.may_be_regrown(r) {
             return None;
         }
         let operand = text(r.operand, source);
@@ -228,6 +232,27 @@ impl<'a, 't> Checker<'a, 't> {
             cur = n.parent();
         }
         true
+    }
+
+    /// Whether code in the package, this statement included, may re-slice the slice past its
+    /// length (`x[:n]` with an `n` nothing bounds, `x[:cap(x)]`) and so read the slots the fix
+    /// would clear. Matched by the slice's last name in every file of the package, tests
+    /// included, and in the packages that import it when the name is exported.
+    fn may_be_regrown(&self, r: &Reslice) -> bool {
+        let Some(name) = summary::regrow::last_name(r.target, self.source) else {
+            return true;
+        };
+        let index = self.module.index;
+        let mut files = index.package_files(self.module.package_path);
+        if name.starts_with(|c: char| c.is_uppercase()) {
+            files.extend(index.importers_of(self.module.package_path));
+        }
+        let regrown = files.iter().any(|f| {
+            f.summary
+                .iter()
+                .any(|(_, _, d)| d.regrown_slices.contains(&name))
+        });
+        regrown
     }
 
     /// The zero value of the element type as this file can spell it: `nil`, or `T{}` for a

@@ -41,12 +41,20 @@ func (q *Queue) Reset() {
 	q.done = q.done[:0] // want `slice-retains: truncating .q\.done.`
 }
 
+// Keep keeps the first n, and never grows the queue: nothing else re-slices q.tasks past
+// its length, so the dropped slots can be cleared.
 func (q *Queue) Keep(n int) {
-	q.tasks = q.tasks[:n] // want `slice-retains: truncating .q\.tasks.`
+	if n < len(q.tasks) {
+		q.tasks = q.tasks[:n] // want `slice-retains: truncating .q\.tasks.`
+	}
 }
 
+// KeepValues keeps the first n, and never grows the queue: nothing else re-slices q.values past
+// its length, so the dropped slots can be cleared.
 func (q *Queue) KeepValues(n int) {
-	q.values = q.values[:n] // want `slice-retains: truncating .q\.values. leaves the dropped Task elements`
+	if n < len(q.values) {
+		q.values = q.values[:n] // want `slice-retains: truncating .q\.values. leaves the dropped Task elements`
+	}
 }
 
 func (q *Queue) Pop() *Task {
