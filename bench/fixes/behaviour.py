@@ -4,18 +4,28 @@ tree given, then runs `go test -short` on every package the fixes changed, in th
 in a pristine copy. A package that passes pristine and fails fixed is a broken promise; the
 script prints a table and exits 1 if there is one.
 
-    bench/fixes/behaviour.py [--leakls BIN] [--timeout S] TREE...
+    bench/fixes/behaviour.py [--leakls BIN] [--timeout S] [--expect-kinds FILE] TREE...
 
-For the standard library, give `$(go env GOROOT)`: the copies then become GOROOT for their tests
+A TREE is a folder, or MODULE@VERSION, which `go mod download` fetches through the module proxy
+(a module from before modules, with no go.mod, gets one saying `go 1.16` in both copies). For
+the standard library, give `$(go env GOROOT)`: the copies then become GOROOT for their tests
 (`GOROOT=<copy>`, `GOTOOLCHAIN=local`).
+
+Every fix applied is listed by kind (its title without the code it names). With
+--expect-kinds, a file of kinds one per line, the script also fails when one of them was not
+applied anywhere: the set of trees no longer covers it.
 """
 
 import argparse
+import json
 import os
+import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -25,11 +35,30 @@ def go_files(tree):
     return {p.relative_to(tree): p.read_bytes() for p in tree.rglob("*.go") if p.is_file() and not p.is_symlink()}
 
 
-def module_root(path):
-    for parent in [path] + list(path.parents):
-        if (parent / "go.mod").exists():
-            return parent
-    return None
+def resolve(tree):
+    """A folder for TREE: itself, or where the module proxy put MODULE@VERSION."""
+    if Path(tree).is_dir() or "@" not in tree:
+        return Path(tree).resolve()
+    out = subprocess.run(["go", "mod", "download", "-json", tree], capture_output=True, text=True)
+    info = json.loads(out.stdout or "{}")
+    if out.returncode != 0 or not info.get("Dir"):
+        sys.exit(f"behaviour.py: cannot download {tree}: {info.get('Error') or out.stderr.strip()}")
+    return Path(info["Dir"])
+
+
+def writable_copy(src, dst):
+    """A copy the fixes can write to (the module cache is read-only)."""
+    shutil.copytree(src, dst, symlinks=True)
+    for p in [dst, *dst.rglob("*")]:
+        if not p.is_symlink():
+            p.chmod(p.stat().st_mode | stat.S_IWUSR)
+
+
+def kind(title):
+    """A fix's title without the code it names: `Clear the dropped element first: q[0] = nil`
+    and `... first: s.x[0] = nil` are one kind."""
+    title = title.split(":")[0]
+    return re.sub(r"Stop the ticker in \S+", "Stop the ticker in T.Close", title)
 
 
 def go_test(package_dir, env, timeout):
@@ -42,13 +71,18 @@ def go_test(package_dir, env, timeout):
 
 
 def run(tree, leakls, timeout, work):
-    tree = Path(tree).resolve()
     is_goroot = (tree / "src" / "runtime").is_dir() and (tree / "VERSION").exists()
     pristine = Path(work) / "pristine"
     fixed = Path(work) / "fixed"
     for d in (pristine, fixed):
-        shutil.copytree(tree, d, symlinks=True)
+        writable_copy(tree, d)
+        if not is_goroot and not (d / "go.mod").exists():
+            (d / "go.mod").write_text(f"module {tree.name.split('@')[0]}\n\ngo 1.16\n")
     scope = fixed / "src" if is_goroot else fixed
+    findings = subprocess.run([str(leakls), "check", "--format", "json", "."], cwd=scope,
+                              capture_output=True, text=True)
+    kinds = Counter(kind(f["fixes"][0]["title"]) for f in json.loads(findings.stdout or "[]")
+                    if f["fixes"])
     out = subprocess.run([str(leakls), "check", "--fix", "."], cwd=scope, capture_output=True, text=True)
     before, after = go_files(pristine), go_files(fixed)
     changed = sorted(p for p in after if before.get(p) != after[p])
@@ -64,21 +98,25 @@ def run(tree, leakls, timeout, work):
                 env.update(GOROOT=str(copy), GOTOOLCHAIN="local", PATH=f"{copy}/bin:{os.environ['PATH']}")
             results.append(go_test(copy / d, env, timeout))
         rows.append((str(d), results[0][0], results[1][0], results[1][1]))
-    return out, changed, rows
+    return out, changed, rows, kinds
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--leakls", default=str(ROOT / "target/release/leakls"))
     ap.add_argument("--timeout", type=int, default=600)
+    ap.add_argument("--expect-kinds", help="file of fix kinds that must be applied somewhere")
     ap.add_argument("trees", nargs="+")
     args = ap.parse_args()
     broken = 0
+    applied = Counter()
     print(f"{'tree':40} {'package':50} {'pristine':>8} {'fixed':>8}")
-    for tree in args.trees:
+    for name in args.trees:
+        tree = resolve(name)
         with tempfile.TemporaryDirectory() as work:
-            out, changed, rows = run(tree, args.leakls, args.timeout, work)
-            print(f"{Path(tree).name:40} {len(changed)} files changed by --fix (exit {out.returncode})")
+            out, changed, rows, kinds = run(tree, args.leakls, args.timeout, work)
+            applied += kinds
+            print(f"{name[-40:]:40} {len(changed)} files changed by --fix (exit {out.returncode})")
             for package, p, f, log in rows:
                 mark = ""
                 if p == "pass" and f != "pass":
@@ -87,8 +125,18 @@ def main():
                 print(f"{'':40} {package:50} {p:>8} {f:>8}{mark}")
                 if mark:
                     print(log)
+    print(f"\n{'fix kind':70} {'applied':>7}")
+    for k, n in sorted(applied.items()):
+        print(f"{k:70} {n:>7}")
+    missing = []
+    if args.expect_kinds:
+        wanted = [line.strip() for line in Path(args.expect_kinds).read_text().splitlines()
+                  if line.strip() and not line.startswith("#")]
+        missing = [k for k in wanted if k not in applied]
+        for k in missing:
+            print(f"not covered: {k}")
     print(f"\n{broken} package(s) pass pristine and fail fixed")
-    return 1 if broken else 0
+    return 1 if broken or missing else 0
 
 
 if __name__ == "__main__":

@@ -119,7 +119,7 @@ fn close_method(
     None
 }
 
-/// `recv.field.Stop()` as the first statement of the method, guarded by a nil check unless
+/// `recv.field.Stop()` as the first statement of the method after its leading guards, guarded by a nil check unless
 /// every value is made with the ticker in place (a composite literal).
 fn stop_in_method(
     path: Option<std::path::PathBuf>,
@@ -139,13 +139,14 @@ fn stop_in_method(
             "\t}".to_string(),
         ]
     };
-    let after_brace = decl_start + method.body.start + 1;
+    // After the method's leading guards (`if c == nil { return }`), else after its `{`.
+    let at = decl_start + method.after_guards.unwrap_or(method.body.start + 1);
     let text = match method.body_layout {
         BodyLayout::Lines => format!("\n{}", lines.join("\n")),
         BodyLayout::Empty => format!("\n{}\n", lines.join("\n")),
         BodyLayout::OneLine => return None, // gofmt would not keep it that way anyway
     };
-    let mut edit = Edit::insert(after_brace, text);
+    let mut edit = Edit::insert(at, text);
     edit.file = path;
     Some(Fix {
         title: format!(

@@ -87,6 +87,10 @@ pub struct Method {
     pub body: Range<usize>,
     /// How the body is laid out, which decides how a statement can be added at its start.
     pub body_layout: BodyLayout,
+    /// The end of the leading guard that tests the receiver for nil (`if c == nil || c.closed
+    /// { return }`), when the body starts with one: code added at the start of the method that
+    /// uses the receiver belongs after it.
+    pub after_guards: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -509,14 +513,60 @@ impl SummaryContext<'_> {
         } else {
             BodyLayout::OneLine
         };
+        // The last of the leading guards that tests the receiver for nil.
+        let after_guards = decl
+            .field("body")
+            .and_then(|b| {
+                let list = b
+                    .named_children(&mut b.walk())
+                    .find(|c| c.kind() == "statement_list")?;
+                let guards: Vec<Node> = list
+                    .named_children(&mut list.walk())
+                    .filter(|st| st.kind() != "comment")
+                    .take_while(|st| is_guard(*st))
+                    .collect();
+                let recv = receiver_name.as_deref()?;
+                guards.into_iter().rev().find(|g| {
+                    g.field("condition").is_some_and(|c| {
+                        let c: String = text(c, self.source)
+                            .chars()
+                            .filter(|ch| !ch.is_whitespace())
+                            .collect();
+                        c.split(['|', '&', '(', ')']).any(|part| {
+                            part == format!("{recv}==nil") || part == format!("nil=={recv}")
+                        })
+                    })
+                })
+            })
+            // The end of its line, past any comment that follows the `}`.
+            .map(|guard| {
+                let end = guard.end_byte();
+                self.source[end..].find('\n').map_or(end, |i| end + i) - base
+            });
         Some(Method {
             receiver_type,
             name: name.to_string(),
             receiver_name,
             body: body.start - base..body.end - base,
             body_layout,
+            after_guards,
         })
     }
+}
+
+/// `if cond { ...; return }` with no `else`: a statement that may end the function early.
+fn is_guard(statement: Node) -> bool {
+    statement.kind() == "if_statement"
+        && statement.field("alternative").is_none()
+        && statement
+            .field("consequence")
+            .and_then(|block| {
+                block
+                    .named_children(&mut block.walk())
+                    .find(|c| c.kind() == "statement_list")
+            })
+            .and_then(|list| list.named_children(&mut list.walk()).last())
+            .is_some_and(|last| last.kind() == "return_statement")
 }
 
 impl SummaryContext<'_> {
