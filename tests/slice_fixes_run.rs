@@ -58,7 +58,9 @@ func (q *Q) Back1() {
 }
 
 func (q *Q) BackN(n int) {
-	q.Items = q.Items[:n]
+	if n < len(q.Items) {
+		q.Items = q.Items[:n]
+	}
 }
 
 func (q *Q) Reset() {
@@ -87,7 +89,9 @@ func (q *Q) RecBack1() {
 }
 
 func (q *Q) RecBackN(n int) {
-	q.Recs = q.Recs[:n]
+	if n < len(q.Recs) {
+		q.Recs = q.Recs[:n]
+	}
 }
 
 func (q *Q) RecRemove(i int) {

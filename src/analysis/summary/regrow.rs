@@ -122,12 +122,12 @@ impl RegrowFinder {
         };
         let e = spelled(end, source);
         let own_len = format!("len({x})");
-        let bounded = n.field("capacity").is_none()
-            && (e == "0"
-                || e == own_len
-                || e.starts_with(&format!("{own_len}-")) && end.kind() == "binary_expression"
-                || guarded(ancestors, &x, &e, source)
-                || deletes(ancestors, n, source));
+        // A capacity (`x[a:b:c]`) limits later appends; only the end can read past the length.
+        let bounded = (e == "0"
+            || e == own_len
+            || e.starts_with(&format!("{own_len}-")) && end.kind() == "binary_expression"
+            || guarded(ancestors, &x, &e, source)
+            || deletes(ancestors, n, source));
         if bounded {
             return;
         }
@@ -265,7 +265,7 @@ mod tests {
         assert_eq!(regrown("q.items = q.items[:n]"), ["items"]);
         assert_eq!(regrown("x = x[:cap(x)]"), ["x"]);
         assert_eq!(regrown("y := x[:len(x)+1]"), ["x"]);
-        assert_eq!(regrown("y := x[1:2:3]"), ["x"]);
+        assert_eq!(regrown("y := x[1:n:n]"), ["x"]);
         assert_eq!(regrown("(*h)[0] = (*h)[:n][0]"), ["h"]);
         // `nn < len(x)` says nothing about `n`; `len(x) == 20` nothing about 2.
         assert_eq!(regrown("if nn < len(x) { x = x[:n] }"), ["x"]);
@@ -278,6 +278,7 @@ mod tests {
     fn an_end_the_declaration_bounds_does_not() {
         for body in [
             "x = x[:0]",
+            "x = x[:len(x):len(x)]",
             "x = x[:len(x)]",
             "x = x[:len(x)-1]",
             "x = x[2:]",
