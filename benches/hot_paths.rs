@@ -47,7 +47,7 @@ fn package_index(path: &Path) -> Index {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let p = entry.path();
         if p.extension().is_some_and(|x| x == "go") {
-            scan::index_file(&index, &p, &mut parser);
+            let _ = scan::index_file(&index, &p, &mut parser);
         }
     }
     index

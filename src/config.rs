@@ -227,7 +227,7 @@ pub fn parse_file(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
 
 /// Reads and parses a configuration file.
 pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+    let text = crate::workspace::read::read_text(path).map_err(|e| ConfigError {
         origin: path.display().to_string(),
         position: None,
         message: format!("cannot read it: {e}"),
@@ -356,7 +356,9 @@ impl Loader {
         if let Some(found) = self.lock().get(dir) {
             return found.clone();
         }
-        let here = FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file());
+        // Anything by that name: one that cannot be read (a FIFO, too large) is an error to
+        // show, not a file to pass over.
+        let here = FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.exists());
         let found = match here {
             Some(path) => Some(load(&path).map(Arc::new)),
             None => dir.parent().and_then(|up| self.for_dir(up)),

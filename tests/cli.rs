@@ -756,7 +756,7 @@ fn oversized_files_in_a_folder_are_named_as_skipped() {
     let out = leakls(dir.path(), &["check", "."]);
     let err = stderr(&out);
     assert!(
-        err.contains("big.go: skipped: larger than 16 MiB"),
+        err.contains("big.go: 17.0 MiB, larger than the 16 MiB leakls reads, skipped"),
         "stderr: {err}"
     );
     assert_eq!(out.status.code(), Some(1), "stderr: {err}");

@@ -10,7 +10,7 @@ mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use support::{file_uri, ClientOptions, Server};
@@ -448,13 +448,17 @@ fn a_20_megabyte_file() {
     still_answers(&mut server, dir.path(), "after.go");
     server.shutdown();
 
-    // Named on the command line, it is checked.
+    // Read from disk, it is over the limit, even when named on the command line: a clear
+    // message and exit status 2, no findings from half a file.
     let path = dir.path().join("big/big.go");
     let out = leakls(&["check", path.to_str().unwrap()], &[]);
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
-    let stdout = text(&out.stdout);
-    let want = format!("big.go:{}:7: unstopped-ticker", ticker_line + 1);
-    assert!(stdout.contains(&want), "{stdout}");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("big.go: 20.0 MiB, larger than the 16 MiB leakls reads, skipped"),
+        "{stderr}"
+    );
+    assert_eq!(text(&out.stdout).matches("unstopped-ticker").count(), 0);
 }
 
 /// 100,000 levels of nesting in several forms, and one leak in a shallow function.
@@ -805,4 +809,316 @@ fn no_code_runs_programs_or_opens_connections() {
     for feature in ["\"net\"", "\"process\"", "\"full\""] {
         assert!(!tokio.contains(feature), "{tokio}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A server that never hangs, never runs out of memory, and never outlives its editor.
+// ---------------------------------------------------------------------------------------------
+
+/// Within this of stdin's end, `exit` or the editor's death, the process is gone (the lifeline
+/// gives the orderly way out half a second; the rest is slack for a loaded machine).
+const ENDS_WITHIN: Duration = Duration::from_millis(1500);
+
+/// The address space the server may use in these tests: far more than it needs, far less than a
+/// read without limits takes.
+const MEMORY_LIMIT_KIB: u64 = 2 << 20;
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid, NUL-terminated path.
+    assert_eq!(
+        unsafe { libc::mkfifo(c.as_ptr(), 0o644) },
+        0,
+        "mkfifo {path:?}"
+    );
+}
+
+/// A sparse file of `len` bytes: no disk is used, and reading it gives NUL bytes.
+fn sparse(path: &Path, len: u64) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::File::create(path).unwrap().set_len(len).unwrap();
+}
+
+/// Runs `leakls check` on `args`, killed after `within`: (exit code, stderr) or a failure
+/// saying it hung.
+fn check_within(args: &[&str], within: Duration) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leakls"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + within;
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("leakls check {args:?} still running after {within:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().unwrap();
+    (out.status.code(), text(&out.stderr))
+}
+
+#[test]
+fn a_client_that_answers_no_request_is_served_and_its_end_is_noticed() {
+    let dir = module();
+    let options = ClientOptions {
+        watch_files: true,
+        work_done_progress: true,
+        configuration: Some(json!({})),
+        ..ClientOptions::default()
+    };
+    let mut server = Server::spawn(&[], &[]);
+    server.answer_requests = false;
+    server.initialize(options, Some(dir.path()));
+    // Each asks the client again for its settings: four requests never answered.
+    for _ in 0..3 {
+        server.notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": {} }),
+        );
+    }
+    let started = Instant::now();
+    still_answers(&mut server, dir.path(), "a.go");
+    let uri = file_uri(&dir.path().join("a.go"));
+    assert!(hover(&mut server, &uri, position(5, 9)).is_object());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "answers took {:?}: unanswered requests held the handlers",
+        started.elapsed()
+    );
+    let (code, took) = server.ends_within(ENDS_WITHIN, false);
+    assert_eq!(code, Some(1));
+    eprintln!("ended {took:?} after stdin closed, with 6 requests unanswered");
+
+    // Stdin closing right after `initialized`, with the requests still pending.
+    let mut server = Server::spawn(&[], &[]);
+    server.answer_requests = false;
+    server.initialize(
+        ClientOptions {
+            watch_files: true,
+            work_done_progress: true,
+            configuration: Some(json!({})),
+            ..ClientOptions::default()
+        },
+        Some(dir.path()),
+    );
+    let (code, _) = server.ends_within(ENDS_WITHIN, false);
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn exit_or_the_end_of_stdin_during_the_first_scan_ends_the_process_at_once() {
+    // GOROOT's sources: a scan of several seconds, more in a debug build.
+    let goroot = Command::new("go").args(["env", "GOROOT"]).output();
+    let Some(src) = goroot
+        .ok()
+        .map(|o| Path::new(text(&o.stdout).trim()).join("src"))
+        .filter(|p| p.join("runtime").is_dir())
+    else {
+        eprintln!("skipped: no GOROOT with sources");
+        return;
+    };
+    for end in ["exit", "eof"] {
+        let mut server = Server::spawn(&[], &[]);
+        server.initialize(ClientOptions::default(), Some(&src));
+        std::thread::sleep(Duration::from_millis(300)); // the scan is under way
+        let keep_stdin = end == "exit";
+        if keep_stdin {
+            server.notify("exit", Value::Null);
+        }
+        let (code, took) = server.ends_within(ENDS_WITHIN, keep_stdin);
+        assert_eq!(code, Some(1), "{end}");
+        eprintln!("{end} during the scan of GOROOT: ended in {took:?}");
+    }
+}
+
+#[test]
+fn the_death_of_the_editor_process_ends_the_server() {
+    let dir = module();
+    let mut editor = Command::new("sleep").arg("60").spawn().unwrap();
+    let options = ClientOptions {
+        process_id: Some(editor.id()),
+        ..ClientOptions::default()
+    };
+    let mut server = Server::spawn(&[], &[]);
+    server.initialize(options, Some(dir.path()));
+    still_answers(&mut server, dir.path(), "a.go");
+    // Another process keeps the server's stdin open: only the editor's death can end it.
+    let _held = server.leak_stdin();
+    editor.kill().unwrap();
+    editor.wait().unwrap();
+    let (code, took) = server.ends_within(ENDS_WITHIN + Duration::from_millis(500), true);
+    assert_eq!(code, Some(1));
+    eprintln!("ended {took:?} after the editor's process died");
+}
+
+#[test]
+fn a_fifo_named_go_mod_blocks_nothing() {
+    let dir = module();
+    write(dir.path(), "sub/a.go", TICKER);
+    mkfifo(&dir.path().join("sub/go.mod"));
+    mkfifo(&dir.path().join("go.work"));
+    let mut server = Server::start_default(dir.path());
+    server.expect_log("indexed 1 Go files");
+    let uri = file_uri(&dir.path().join("sub/a.go"));
+    server.open(&uri, TICKER, 1);
+    // The folder's go.mod is there but unreadable: the module's Go version is unknown, and a
+    // ticker may leak.
+    assert_eq!(
+        codes(&server.expect_diagnostics(&uri, 1)),
+        ["unstopped-ticker"]
+    );
+    still_answers(&mut server, dir.path(), "sub/b.go");
+    let (code, _) = server.ends_within(ENDS_WITHIN, false);
+    assert_eq!(code, Some(1));
+
+    let (code, stderr) = check_within(
+        &["check", dir.path().join("sub").to_str().unwrap()],
+        Duration::from_secs(10),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+}
+
+#[test]
+fn a_fifo_named_like_a_go_file_is_never_opened_for_reading() {
+    let dir = module();
+    let fifo = dir.path().join("x.go");
+    mkfifo(&fifo);
+    mkfifo(&dir.path().join("leakls.toml"));
+    let options = ClientOptions {
+        watch_files: true,
+        ..ClientOptions::default()
+    };
+    let mut server = Server::start(&[], options, Some(dir.path()));
+    server.expect_log("indexed 0 Go files");
+    let uri = file_uri(&fifo);
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri, "type": 2 }] }),
+    );
+    // Open and closed again: the disk is read for it then.
+    server.open(&uri, TICKER, 1);
+    server.expect_diagnostics(&uri, 1);
+    server.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    server.expect_cleared(&uri);
+    still_answers(&mut server, dir.path(), "a.go");
+    server.expect_show_message("leakls.toml: cannot read it: not a regular file (a FIFO)");
+    server.shutdown();
+
+    // A walk passes it over with a word; leakls.toml, a FIFO too, is an error once a file
+    // it would configure is checked.
+    write(dir.path(), "a.go", TICKER);
+    let (code, stderr) = check_within(
+        &["check", dir.path().to_str().unwrap()],
+        Duration::from_secs(10),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("x.go: not a regular file, skipped"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("not a regular file (a FIFO)"), "{stderr}");
+    let (code, stderr) = check_within(&["check", fifo.to_str().unwrap()], Duration::from_secs(10));
+    assert_eq!(code, Some(2), "{stderr}");
+}
+
+#[test]
+fn huge_and_binary_files_are_skipped_before_they_are_read() {
+    let dir = module();
+    // A file of NUL bytes at the limit: the first scan meets it.
+    sparse(&dir.path().join("zeros.go"), 16 << 20);
+    let mut server = Server::spawn_limited(MEMORY_LIMIT_KIB);
+    server.initialize(
+        ClientOptions {
+            watch_files: true,
+            ..ClientOptions::default()
+        },
+        Some(dir.path()),
+    );
+    server.expect_log("indexed 1 Go files");
+    // Far past the limit, reported by watch events once the scan is done.
+    sparse(&dir.path().join("huge.go"), 300 << 20);
+    sparse(&dir.path().join("sub/go.mod"), 2 << 30);
+    sparse(&dir.path().join("leakls.toml"), 2 << 30);
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [
+            { "uri": file_uri(&dir.path().join("huge.go")), "type": 1 },
+            { "uri": file_uri(&dir.path().join("sub/go.mod")), "type": 1 },
+            { "uri": file_uri(&dir.path().join("leakls.toml")), "type": 1 },
+        ] }),
+    );
+    still_answers(&mut server, dir.path(), "sub/b.go");
+    server.expect_show_message("larger than the 16 MiB leakls reads");
+    server.settle(Duration::from_millis(300));
+    let peak = server.peak_rss_kib();
+    let exit = server.shutdown();
+    assert!(
+        peak < 200 << 10,
+        "peak RSS {peak} KiB with 16 MiB of NULs and 300 MiB and 2 GiB files around"
+    );
+    let logged: Vec<&str> = exit
+        .log_messages
+        .iter()
+        .filter_map(|m| m["params"]["message"].as_str())
+        .collect();
+    let said = |needle: &str| logged.iter().any(|m| m.contains(needle));
+    assert!(
+        said("zeros.go: binary content (a NUL byte at offset 0)"),
+        "{logged:#?}"
+    );
+    assert!(
+        said("huge.go: 300.0 MiB, larger than the 16 MiB"),
+        "{logged:#?}"
+    );
+
+    let (code, stderr) = check_within(
+        &["check", dir.path().join("huge.go").to_str().unwrap()],
+        Duration::from_secs(10),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("larger than the 16 MiB leakls reads"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_big_file_changed_on_disk_does_not_hold_up_a_hover() {
+    let dir = module();
+    // A generated table just under the limit, so it is read and parsed (seconds of work).
+    let mut big = String::from("package app\n\nvar table = []uint32{\n");
+    while big.len() < 15 << 20 {
+        big.push_str("\t0x9e3779b9, 0x7f4a7c15, 0xbf58476d, 0x94d049bb, 0x2545f491,\n");
+    }
+    big.push_str("}\n");
+    let cut = big.len();
+    let options = ClientOptions {
+        watch_files: true,
+        ..ClientOptions::default()
+    };
+    let mut server = Server::start(&[], options, Some(dir.path()));
+    server.expect_log("indexed 0 Go files");
+    let uri = file_uri(&dir.path().join("a.go"));
+    server.open(&uri, TICKER, 1);
+    server.expect_diagnostics(&uri, 1);
+    write(dir.path(), "big/big.go", &big[..cut]);
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&dir.path().join("big/big.go")), "type": 1 }] }),
+    );
+    let started = Instant::now();
+    assert!(hover(&mut server, &uri, position(5, 9)).is_object());
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_millis(500),
+        "the hover waited {took:?}"
+    );
+    eprintln!("a hover while a 15 MiB file is read: {took:?}");
+    server.shutdown();
 }

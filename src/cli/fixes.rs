@@ -25,6 +25,7 @@ use super::paths;
 use super::FileReport;
 use crate::analysis::fix::{self, Edit};
 use crate::workspace::batch::text_hash;
+use crate::workspace::read::read_text;
 
 /// The new text of one file.
 pub struct FileChange {
@@ -170,7 +171,7 @@ fn new_text(
             return Err("the file is read-only; its fixes were not applied".to_string());
         }
     }
-    let before = fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let before = read_text(path).map_err(String::from)?;
     match analysed {
         None => {
             return Err("the analysis did not read this file; its fixes were not applied".into())
@@ -232,7 +233,7 @@ pub fn apply(reports: &[FileReport], read: &BTreeMap<PathBuf, u64>) -> Applied {
                 .iter()
                 .zip(&staged)
                 .find(|(change, s)| {
-                    fs::read_to_string(&s.target).map_or(true, |now| now != change.before)
+                    read_text(&s.target).map_or(true, |now| now != change.before)
                 })
                 .map(|(change, _)| {
                     (

@@ -112,7 +112,7 @@ pub fn run(args: &[String]) -> i32 {
     };
     // Left out, not failed: said on stderr so that nothing is skipped without a word.
     for (path, why) in &found.skipped {
-        eprintln!("leakls check: {}: skipped: {why}", path.display());
+        eprintln!("leakls check: {}: {why}", path.display());
     }
     let settings = match configure(&found.files) {
         Ok(s) => s,

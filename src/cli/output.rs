@@ -4,6 +4,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::analysis::Edit;
+use crate::workspace::read::read_text;
 
 use serde_json::json;
 
@@ -152,7 +153,7 @@ fn edit_json(e: &Edit, own_path: &Path, own: &LineIndex) -> serde_json::Value {
     let (path, index) = match &e.file {
         None => (own_path, own),
         Some(other) => {
-            other_index = LineIndex::new(&std::fs::read_to_string(other).unwrap_or_default());
+            other_index = LineIndex::new(&read_text(other).unwrap_or_default());
             (other.as_path(), &other_index)
         }
     };
@@ -167,7 +168,7 @@ fn edit_json(e: &Edit, own_path: &Path, own: &LineIndex) -> serde_json::Value {
 }
 
 fn other_file_place(path: &Path, offset: usize) -> (usize, usize) {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let text = read_text(path).unwrap_or_default();
     LineIndex::new(&text).line_col(offset.min(text.len()))
 }
 

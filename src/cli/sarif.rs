@@ -95,7 +95,7 @@ impl<'a> Texts<'a> {
             Some((source, index)) => (*source, index),
             None => {
                 let entry = self.others.entry(path.to_path_buf()).or_insert_with(|| {
-                    let text = std::fs::read_to_string(path).ok()?;
+                    let text = crate::workspace::read::read_text(path).ok()?;
                     let index = LineIndex::new(&text);
                     Some((text, index))
                 });

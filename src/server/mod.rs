@@ -11,6 +11,7 @@ pub mod convert;
 pub mod document;
 pub mod guard;
 pub mod hover;
+pub mod lifeline;
 pub mod memory;
 pub mod publish;
 pub mod scan;
@@ -95,11 +96,39 @@ struct State {
     publish_lock: tokio::sync::Mutex<()>,
     next_analysis_id: AtomicU64,
     shut_down: Arc<AtomicBool>,
+    /// Held while the editor's settings are fetched and applied: one change at a time.
+    settings_lock: tokio::sync::Mutex<()>,
+    /// Counts `didChangeConfiguration`s; only the latest one's settings are applied.
+    settings_generation: AtomicU64,
+    /// The latest read from disk started for each file (see [`State::read_from_disk`]).
+    disk_reads: DashMap<PathBuf, u64>,
+    next_disk_read: AtomicU64,
 }
 
+#[derive(Clone)]
 pub struct Backend {
     client: Client,
     state: Arc<State>,
+}
+
+/// How long the server waits for the client to answer one of its requests
+/// (`workspace/configuration`, `client/registerCapability`, `window/workDoneProgress/create`).
+/// A client that never answers must not hold up anything: the work goes on without the answer.
+const CLIENT_ANSWER: Duration = Duration::from_secs(5);
+
+/// The client's answer to a request, or an error once [`CLIENT_ANSWER`] has passed.
+async fn answer<T>(
+    what: &str,
+    request: impl Future<Output = Result<T>>,
+) -> std::result::Result<T, String> {
+    match tokio::time::timeout(CLIENT_ANSWER, request).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(format!("{what} failed: {e}")),
+        Err(_) => Err(format!(
+            "{what}: no answer from the editor in {} s",
+            CLIENT_ANSWER.as_secs()
+        )),
+    }
 }
 
 /// Findings ready to convert and send; `analysis_id: None` clears a closed or dropped document.
@@ -286,7 +315,7 @@ impl State {
         if !self.may_read(path) {
             return None;
         }
-        let text = std::fs::read_to_string(path).ok()?;
+        let text = crate::workspace::read::read_text(path).ok()?;
         // Positions in it come from its summary: they fit only the text it was made from. A
         // file changed on disk with no word from the editor is read into the index again, and
         // what would have pointed into it (a fix's edit, a related location) is left out.
@@ -300,7 +329,7 @@ impl State {
                     path.display()
                 ),
             );
-            scan::index_file(&self.index, path, &mut analysis::new_parser());
+            let _ = scan::index_file(&self.index, path, &mut analysis::new_parser());
             return None;
         }
         Some(code_action::OtherFile {
@@ -408,6 +437,66 @@ impl State {
         Uri::from_file_path(path).is_some_and(|u| self.docs.contains_key(&u))
     }
 
+    /// Takes `paths` out of the index now; a read of one that is still running is not applied.
+    fn forget_files(&self, paths: &[PathBuf]) {
+        for path in paths {
+            let ticket = self.next_disk_read.fetch_add(1, Ordering::SeqCst);
+            self.disk_reads.insert(path.clone(), ticket);
+            self.index.remove(path);
+            self.disk_reads.remove_if(path, |_, t| *t == ticket);
+        }
+    }
+
+    /// Reads, parses and summarises `paths` into the index, off the message loop: a file may
+    /// be large, or slow to read. Each result is applied only if it is still current: the file
+    /// has not been opened meanwhile (its buffer wins) and no later read or removal of it has
+    /// started. A file that cannot be read leaves the index, with a line in the log saying why.
+    async fn read_from_disk(&self, client: &Client, paths: Vec<PathBuf>) {
+        if paths.is_empty() {
+            return;
+        }
+        let tickets: Vec<(PathBuf, u64)> = paths
+            .into_iter()
+            .map(|path| {
+                let ticket = self.next_disk_read.fetch_add(1, Ordering::SeqCst);
+                self.disk_reads.insert(path.clone(), ticket);
+                (path, ticket)
+            })
+            .collect();
+        let for_reading: Vec<PathBuf> = tickets.iter().map(|(p, _)| p.clone()).collect();
+        let results = tokio::task::spawn_blocking(move || {
+            let mut parser = analysis::new_parser();
+            for_reading
+                .iter()
+                .map(|path| scan::summarise(path, &mut parser))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        let mut passed_over = Vec::new();
+        for ((path, ticket), result) in tickets.iter().zip(results) {
+            let current = self.disk_reads.get(path).is_some_and(|t| *t == *ticket);
+            if !current {
+                continue;
+            }
+            if !self.is_open(path) {
+                match result {
+                    Ok((summary, hash)) => {
+                        self.index.update_read(path, summary, hash);
+                    }
+                    Err(why) => {
+                        if !why.is_empty() {
+                            passed_over.push((path.clone(), why));
+                        }
+                        self.index.remove(path);
+                    }
+                }
+            }
+            self.disk_reads.remove_if(path, |_, t| *t == *ticket);
+        }
+        log_passed_over(client, &passed_over).await;
+    }
+
     /// After a scan, open buffers win again over whatever the scan read from disk.
     fn reindex_open_documents(&self) {
         for open in self.docs.iter() {
@@ -437,6 +526,10 @@ impl Backend {
                 publish_lock: tokio::sync::Mutex::new(()),
                 next_analysis_id: AtomicU64::new(1),
                 shut_down,
+                settings_lock: tokio::sync::Mutex::new(()),
+                settings_generation: AtomicU64::new(0),
+                disk_reads: DashMap::new(),
+                next_disk_read: AtomicU64::new(1),
             }),
         }
     }
@@ -491,18 +584,20 @@ impl Backend {
             scope_uri: None,
             section: Some("leakls".to_string()),
         };
-        match self.client.configuration(vec![item]).await {
+        match answer(
+            "workspace/configuration",
+            self.client.configuration(vec![item]),
+        )
+        .await
+        {
             Ok(values) => {
                 let value = values.into_iter().next().unwrap_or_default();
                 self.set_editor_settings(&value, "the editor's leakls settings");
                 true
             }
             Err(e) => {
-                self.log(
-                    Level::Warn,
-                    format!("workspace/configuration failed: {e}; keeping the settings"),
-                )
-                .await;
+                self.log(Level::Warn, format!("{e}; keeping the settings"))
+                    .await;
                 false
             }
         }
@@ -534,12 +629,16 @@ impl Backend {
             let started = std::time::Instant::now();
             let token = NumberOrString::String("leakls/index".to_string());
             let progress = if state.work_done_progress.load(Ordering::Relaxed)
-                && client
-                    .send_request::<request::WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
-                        token: token.clone(),
-                    })
-                    .await
-                    .is_ok()
+                && answer(
+                    "window/workDoneProgress/create",
+                    client.send_request::<request::WorkDoneProgressCreate>(
+                        WorkDoneProgressCreateParams {
+                            token: token.clone(),
+                        },
+                    ),
+                )
+                .await
+                .is_ok()
             {
                 Some(
                     client
@@ -556,19 +655,21 @@ impl Backend {
             let job = {
                 let (state, done, total) = (state.clone(), done.clone(), total.clone());
                 tokio::task::spawn_blocking(move || {
-                    let files = scan::discover(&folders);
+                    let found = scan::discover(&folders);
+                    let files = found.files;
                     total.store(files.len(), Ordering::Relaxed);
                     let skip = |p: &Path| state.is_open(p);
                     let report = |n: usize| done.store(n, Ordering::Relaxed);
-                    scan::index_files(&state.index, &files, &skip, &report);
-                    files.len()
+                    let mut passed_over = found.skipped;
+                    passed_over.extend(scan::index_files(&state.index, &files, &skip, &report));
+                    (files.len(), passed_over)
                 })
             };
             tokio::pin!(job);
             let mut tick = tokio::time::interval(Duration::from_millis(200));
-            let files = loop {
+            let (files, passed_over) = loop {
                 tokio::select! {
-                    result = &mut job => break result.unwrap_or(0),
+                    result = &mut job => break result.unwrap_or_default(),
                     _ = tick.tick() => {
                         if let Some(p) = &progress {
                             let t = total.load(Ordering::Relaxed).max(1);
@@ -588,6 +689,7 @@ impl Backend {
                 p.finish_with_message(message.clone()).await;
             }
             log_to(&client, Level::Info, message).await;
+            log_passed_over(&client, &passed_over).await;
             state.refresh_open_documents(&client, None).await;
         });
     }
@@ -616,7 +718,8 @@ impl Backend {
             method: "workspace/didChangeWatchedFiles".to_string(),
             register_options: serde_json::to_value(options).ok(),
         };
-        if let Err(e) = self.client.register_capability(vec![registration]).await {
+        let request = self.client.register_capability(vec![registration]);
+        if let Err(e) = answer("client/registerCapability", request).await {
             self.log(Level::Warn, format!("could not watch files: {e}"))
                 .await;
         }
@@ -731,10 +834,12 @@ impl Backend {
         // Unsaved changes are gone with the buffer: the disk is the truth again (for a file of
         // the workspace; one from elsewhere leaves the index).
         if let Some(path) = &open.path {
-            let mut parser = analysis::new_parser();
-            if !self.state.may_read(path) || !scan::index_file(&self.state.index, path, &mut parser)
-            {
-                self.state.index.remove(path);
+            if self.state.may_read(path) {
+                self.state
+                    .read_from_disk(&self.client, vec![path.clone()])
+                    .await;
+            } else {
+                self.state.forget_files(std::slice::from_ref(path));
             }
         }
         self.state.publish(&self.client, Pending::clear(uri)).await;
@@ -747,7 +852,7 @@ impl Backend {
         let folders = self.state.folders();
         let mut modules_changed = false;
         let mut configs_changed = false;
-        let mut parser = analysis::new_parser();
+        let (mut read, mut gone) = (Vec::new(), Vec::new());
         for event in params.changes {
             let Some(path) = event.uri.to_file_path().map(|p| p.into_owned()) else {
                 continue;
@@ -768,13 +873,14 @@ impl Backend {
                 continue; // an open buffer wins over the disk
             }
             // Only files of the workspace are read, never through a link (see `may_read`).
-            if event.typ == FileChangeType::DELETED
-                || !self.state.may_read(&path)
-                || !scan::index_file(&self.state.index, &path, &mut parser)
-            {
-                self.state.index.remove(&path);
+            if event.typ == FileChangeType::DELETED || !self.state.may_read(&path) {
+                gone.push(path);
+            } else {
+                read.push(path);
             }
         }
+        self.state.forget_files(&gone);
+        self.state.read_from_disk(&self.client, read).await;
         if modules_changed {
             self.state.index.reresolve();
             self.state.reindex_open_documents();
@@ -867,6 +973,23 @@ async fn log_to(client: &Client, level: Level, message: String) {
         _ => MessageType::LOG,
     };
     client.log_message(typ, message).await;
+}
+
+/// Says which files were not read and why: the first few by name, then how many more.
+async fn log_passed_over(client: &Client, passed_over: &[(PathBuf, String)]) {
+    const NAMED: usize = 20;
+    for (path, why) in passed_over.iter().take(NAMED) {
+        log_to(client, Level::Warn, format!("{}: {why}", path.display())).await;
+    }
+    if passed_over.len() > NAMED {
+        let more = passed_over.len() - NAMED;
+        log_to(
+            client,
+            Level::Warn,
+            format!("and {more} more files not read"),
+        )
+        .await;
+    }
 }
 
 fn is_go(doc: &TextDocumentItem) -> bool {
@@ -977,24 +1100,45 @@ impl LanguageServer for Backend {
         self.log(Level::Info, message).await;
         self.show_config_errors().await;
         self.start_initial_scan();
-        self.watch_files().await;
-        if self.pull_editor_settings().await {
-            // Documents opened meanwhile were analysed under the settings known then.
-            self.state.reconfigure_open_documents(&self.client).await;
-            self.show_config_errors().await;
-            self.log(Level::Info, "applied the editor's settings".to_string())
-                .await;
-        }
+        // Requests to the client, off the handler: the next messages need not wait for answers.
+        let me = self.clone();
+        tokio::spawn(async move {
+            me.watch_files().await;
+            let generation = me.state.settings_generation.load(Ordering::SeqCst);
+            let _one_at_a_time = me.state.settings_lock.lock().await;
+            if me.state.settings_generation.load(Ordering::SeqCst) != generation {
+                return; // a didChangeConfiguration came meanwhile, and fetches them itself
+            }
+            if me.pull_editor_settings().await {
+                // Documents opened meanwhile were analysed under the settings known then.
+                me.state.reconfigure_open_documents(&me.client).await;
+                me.show_config_errors().await;
+                me.log(Level::Info, "applied the editor's settings".to_string())
+                    .await;
+            }
+        });
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        // Pull clients send the settings on request; others push them here.
-        if !self.pull_editor_settings().await {
-            self.set_editor_settings(&params.settings, "the editor's leakls settings");
-        }
-        self.configuration_changed().await;
-        self.log(Level::Info, "applied the editor's settings".to_string())
-            .await;
+        let generation = self
+            .state
+            .settings_generation
+            .fetch_add(1, Ordering::SeqCst)
+            + 1;
+        let me = self.clone();
+        tokio::spawn(async move {
+            let _one_at_a_time = me.state.settings_lock.lock().await;
+            if me.state.settings_generation.load(Ordering::SeqCst) != generation {
+                return; // a later change will fetch the settings as they are then
+            }
+            // Pull clients send the settings on request; others push them here.
+            if !me.pull_editor_settings().await {
+                me.set_editor_settings(&params.settings, "the editor's leakls settings");
+            }
+            me.configuration_changed().await;
+            me.log(Level::Info, "applied the editor's settings".to_string())
+                .await;
+        });
     }
 
     async fn shutdown(&self) -> Result<()> {

@@ -16,6 +16,7 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::io::{Read, Write};
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use serde_json::{json, Value};
@@ -23,6 +24,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::{Request, Response};
 
+use super::lifeline::Lifeline;
 use crate::log::{self, Level};
 
 const HEADER: &[u8] = b"Content-Length";
@@ -312,7 +314,7 @@ fn error_response(rejection: &Rejection) -> Vec<u8> {
 }
 
 /// Reads stdin until it ends, sends each good message to tower-lsp and answers bad ones.
-fn read_client(to_server: mpsc::Sender<Vec<u8>>, out: mpsc::Sender<Out>) {
+fn read_client(to_server: mpsc::Sender<Vec<u8>>, out: mpsc::Sender<Out>, lifeline: Arc<Lifeline>) {
     let mut stdin = std::io::stdin().lock();
     let mut framer = Framer::default();
     let mut chunk = vec![0; 64 * 1024];
@@ -336,6 +338,7 @@ fn read_client(to_server: mpsc::Sender<Vec<u8>>, out: mpsc::Sender<Out>) {
             let rejection = match event {
                 Framed::Body(body) => match check(&body) {
                     Ok(()) => {
+                        lifeline.observe(&body);
                         if to_server.blocking_send(frame(&body)).is_err() {
                             return; // the server has exited
                         }
@@ -360,6 +363,7 @@ fn read_client(to_server: mpsc::Sender<Vec<u8>>, out: mpsc::Sender<Out>) {
             let _ = out.blocking_send(Out::Injected(error_response(&rejection)));
         }
         if n == 0 {
+            lifeline.input_ended();
             return; // dropping `to_server` ends tower-lsp's input
         }
     }
@@ -540,8 +544,9 @@ pub async fn serve<S>(
     let (to_client, for_client) = mpsc::channel(64);
     let injected = to_client.clone();
     let end = to_client.clone();
+    let lifeline = Arc::new(Lifeline::default());
     // Not joined: at `exit` it may still be blocked reading stdin, and the process ends anyway.
-    std::thread::spawn(move || read_client(to_server, injected));
+    std::thread::spawn(move || read_client(to_server, injected, lifeline));
     let writer = std::thread::spawn(move || write_client(for_client));
     let input = ServerInput {
         from: from_client,

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use super::index::Index;
+use super::read;
 use crate::analysis::checks::{log_skipped, ModuleView, Skipped, TreeFindings};
 use crate::analysis::summary::FileSummary;
 use crate::analysis::{self, suppress, FileContext, Finding, Settings};
@@ -178,15 +179,9 @@ fn finish_file(
     Ok((Some(report), skipped))
 }
 
-/// Reads a Go file; invalid UTF-8 is an error that names where it starts.
+/// Reads a Go file within the limits of [`read::read_text`]; the error says why not.
 pub fn read_go_file(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not valid UTF-8 (at byte {}), skipped",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    read::read_text(path).map_err(String::from)
 }
 
 fn first_pass(

@@ -6,8 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Larger Go files are generated tables, not code anyone edits by hand.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub use super::read::MAX_FILE_BYTES;
 
 #[derive(Debug, Default)]
 pub struct Discovered {
@@ -21,11 +20,12 @@ pub fn go_files(roots: &[PathBuf]) -> Result<Discovered, String> {
     let mut found = Discovered::default();
     for root in roots {
         let meta = fs::metadata(root).map_err(|e| format!("{}: {e}", root.display()))?;
-        if meta.is_file() {
-            // A file named explicitly is analysed even where a walk would skip it.
-            found.files.push(root.clone());
-        } else {
+        if meta.is_dir() {
             walk_dir(root, &mut found);
+        } else {
+            // A file named explicitly is analysed even where a walk would skip it (and one
+            // that is no regular file is refused, with why, when it is read).
+            found.files.push(root.clone());
         }
     }
     found.files.sort();
@@ -39,7 +39,7 @@ fn walk_dir(root: &Path, found: &mut Discovered) {
         let entries = match fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) => {
-                found.skipped.push((dir, e.to_string()));
+                found.skipped.push((dir, format!("{e}, skipped")));
                 continue;
             }
         };
@@ -54,11 +54,20 @@ fn walk_dir(root: &Path, found: &mut Discovered) {
                 if !is_skipped_dir(&name) {
                     stack.push(path);
                 }
+            } else if !kind.is_symlink()
+                && !kind.is_file()
+                && name.ends_with(".go")
+                && !name.starts_with(['.', '_'])
+            {
+                // A FIFO, socket or device by a Go file's name: never opened.
+                found
+                    .skipped
+                    .push((path, "not a regular file, skipped".to_string()));
             } else if kind.is_file() && name.ends_with(".go") && !name.starts_with(['.', '_']) {
                 match entry.metadata() {
                     Ok(m) if m.len() > MAX_FILE_BYTES => found
                         .skipped
-                        .push((path, format!("larger than {} MiB", MAX_FILE_BYTES >> 20))),
+                        .push((path, super::read::ReadError::TooLarge(m.len()).to_string())),
                     _ => found.files.push(path),
                 }
             }

@@ -4,3 +4,4 @@ pub mod batch;
 pub mod discover;
 pub mod index;
 pub mod modules;
+pub mod read;

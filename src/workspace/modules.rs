@@ -4,13 +4,13 @@
 //! In workspace mode the go command takes the GODEBUG defaults from go.work (its `go` line and
 //! `godebug` lines) and ignores the `godebug` lines of the modules' go.mod files.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use dashmap::DashMap;
 
 use crate::analysis::go_version::{GoMod, GoSemantics};
+use crate::workspace::read::read_text;
 
 #[derive(Debug, Default)]
 pub struct ModuleCache {
@@ -46,8 +46,11 @@ impl ModuleCache {
         let mut found = None;
         for dir in module_dir.ancestors() {
             let candidate = dir.join("go.work");
-            let Ok(text) = fs::read_to_string(&candidate) else {
-                continue;
+            let text = match read_text(&candidate) {
+                Ok(text) => text,
+                Err(e) if e.is_not_found() => continue,
+                // There, but not readable as a go.work: the nearest one still decides.
+                Err(_) => break,
             };
             let work = GoMod::parse(&text);
             let uses_it = work.uses.iter().any(|u| {
@@ -80,12 +83,24 @@ impl ModuleCache {
             }
             visited.push(d.to_path_buf());
             let candidate = d.join("go.mod");
-            if let Ok(text) = fs::read_to_string(&candidate) {
-                found = Some(Arc::new(GoModFile {
-                    path: candidate,
-                    gomod: GoMod::parse(&text),
-                }));
-                break;
+            match read_text(&candidate) {
+                Ok(text) => {
+                    found = Some(Arc::new(GoModFile {
+                        path: candidate,
+                        gomod: GoMod::parse(&text),
+                    }));
+                    break;
+                }
+                Err(e) if e.is_not_found() => {}
+                // A go.mod that cannot be read (a FIFO, huge, binary) still marks the module's
+                // root; its Go version is unknown.
+                Err(_) => {
+                    found = Some(Arc::new(GoModFile {
+                        path: candidate,
+                        gomod: GoMod::parse(""),
+                    }));
+                    break;
+                }
             }
             dir = d.parent();
         }
@@ -105,6 +120,7 @@ impl ModuleCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn finds_the_nearest_go_mod() {

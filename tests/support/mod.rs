@@ -46,6 +46,8 @@ pub struct ClientOptions {
     /// Advertise `workspace.configuration` and answer each `workspace/configuration` item with
     /// this value (see [`Server::set_configuration`]).
     pub configuration: Option<Value>,
+    /// The `processId` sent; `None`: this test process's.
+    pub process_id: Option<u32>,
 }
 
 pub struct Server {
@@ -67,6 +69,8 @@ pub struct Server {
     /// What `workspace/configuration` is answered with, per item; `None`: `null`.
     configuration: Option<Value>,
     closed: bool,
+    /// Whether requests from the server get an answer (a client that never answers: false).
+    pub answer_requests: bool,
 }
 
 /// What `shutdown` observed.
@@ -89,14 +93,18 @@ impl Server {
 
     /// Spawns `leakls` with `args` and environment variables `env`, and says nothing to it yet.
     pub fn spawn(args: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut child = Command::new(server_binary())
-            .args(args)
-            .envs(env.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawning the leakls binary");
+        Server::spawn_command(
+            Command::new(server_binary())
+                .args(args)
+                .envs(env.iter().copied())
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped()),
+        )
+    }
+
+    fn spawn_command(command: &mut Command) -> Server {
+        let mut child = command.spawn().expect("spawning the leakls binary");
         let stdout = child.stdout.take().expect("piped stdout");
         let mut stderr_pipe = child.stderr.take().expect("piped stderr");
         let (tx, rx) = mpsc::channel();
@@ -132,7 +140,26 @@ impl Server {
             initialize_result: Value::Null,
             configuration: None,
             closed: false,
+            answer_requests: true,
         }
+    }
+
+    /// Spawns `leakls` (no arguments) with at most `limit_kib` of address space (`ulimit -v`):
+    /// memory it cannot get makes it fail instead of taking the machine's.
+    pub fn spawn_limited(limit_kib: u64) -> Server {
+        let binary = server_binary();
+        let script = format!("ulimit -v {limit_kib} && exec \"$0\"");
+        let mut server = Server::spawn_command(
+            Command::new("sh")
+                .arg("-c")
+                .arg(script)
+                .arg(binary)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped()),
+        );
+        server.next_id = 1;
+        server
     }
 
     /// Sends `initialize` with `options` (and `root` as the workspace), then `initialized`.
@@ -165,7 +192,7 @@ impl Server {
         }
         let root_uri = root.map(file_uri);
         let mut params = json!({
-            "processId": std::process::id(),
+            "processId": options.process_id.unwrap_or_else(std::process::id),
             "rootUri": root_uri,
             "capabilities": capabilities,
             "clientInfo": { "name": "leakls-tests" }
@@ -434,13 +461,51 @@ impl Server {
 
     /// The server's resident set size, in KiB (`VmRSS` in /proc/PID/status; Linux only).
     pub fn rss_kib(&self) -> u64 {
+        self.status_kib("VmRSS:")
+    }
+
+    /// The most the server's resident set has been, in KiB (`VmHWM`).
+    pub fn peak_rss_kib(&self) -> u64 {
+        self.status_kib("VmHWM:")
+    }
+
+    fn status_kib(&self, field: &str) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
             .expect("reading /proc/PID/status (Linux only)");
         status
             .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .find_map(|l| l.strip_prefix(field))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or_else(|| panic!("no VmRSS in /proc/PID/status:\n{status}"))
+            .unwrap_or_else(|| panic!("no {field} in /proc/PID/status:\n{status}"))
+    }
+
+    /// Closes stdin (unless `keep_stdin`) and waits at most `within` for the process to end;
+    /// returns its exit code and how long it took. Messages left unread are not checked.
+    pub fn ends_within(mut self, within: Duration, keep_stdin: bool) -> (Option<i32>, Duration) {
+        let started = Instant::now();
+        if !keep_stdin {
+            drop(self.stdin.take());
+        }
+        let status = wait_with_timeout(&mut self.child, within);
+        (status.code(), started.elapsed())
+    }
+
+    /// Reads until the server has been quiet for `quiet`, and forgets what the test did not
+    /// consume: for tests about what the server survives, not about what it says.
+    pub fn settle(&mut self, quiet: Duration) {
+        while !self.closed {
+            match self.incoming.recv_timeout(quiet) {
+                Ok(incoming) => self.classify(incoming),
+                Err(_) => break,
+            }
+        }
+        self.unconsumed.clear();
+    }
+
+    /// Takes the server's stdin away from it without closing it, as a child process of the
+    /// editor would hold it open.
+    pub fn leak_stdin(&mut self) -> Option<ChildStdin> {
+        self.stdin.take()
     }
 
     /// Waits for the process to end by itself with `code`, then checks every message was
@@ -558,7 +623,9 @@ impl Server {
                     _ => Value::Null,
                 };
                 self.server_requests.push(message);
-                self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": result }));
+                if self.answer_requests {
+                    self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": result }));
+                }
             }
             _ => self.unconsumed.push_back(message),
         }

@@ -123,11 +123,11 @@ impl RegrowFinder {
         let e = spelled(end, source);
         let own_len = format!("len({x})");
         // A capacity (`x[a:b:c]`) limits later appends; only the end can read past the length.
-        let bounded = (e == "0"
+        let bounded = e == "0"
             || e == own_len
             || e.starts_with(&format!("{own_len}-")) && end.kind() == "binary_expression"
             || guarded(ancestors, &x, &e, source)
-            || deletes(ancestors, n, source));
+            || deletes(ancestors, n, source);
         if bounded {
             return;
         }
