@@ -102,7 +102,7 @@ fn select(reports: &[FileReport], excluded: &BTreeMap<PathBuf, (PathBuf, String)
                 let (line, col) = index.line_col(finding.range.start);
                 deferred.push(format!(
                     "{}:{line}:{col}: {}: the fix {:?} overlaps another fix; run --fix again",
-                    report.path.display(),
+                    super::paths::shown(&report.path),
                     finding.code,
                     chosen.title
                 ));
@@ -358,7 +358,7 @@ fn stage(change: &FileChange) -> Result<Staged, String> {
             Err(e) => {
                 return Err(format!(
                     "cannot write beside it in {}: {e}; its fixes were not applied",
-                    dir.display()
+                    super::paths::shown(&dir)
                 ))
             }
         }

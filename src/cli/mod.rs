@@ -112,7 +112,7 @@ pub fn run(args: &[String]) -> i32 {
     };
     // Left out, not failed: said on stderr so that nothing is skipped without a word.
     for (path, why) in &found.skipped {
-        eprintln!("leakls check: {}: {why}", path.display());
+        eprintln!("leakls check: {}: {why}", paths::shown(path));
     }
     let settings = match configure(&found.files) {
         Ok(s) => s,
@@ -172,7 +172,7 @@ pub fn run(args: &[String]) -> i32 {
         }
         for (path, n) in edits_by_file {
             let edits = if n == 1 { "edit" } else { "edits" };
-            eprintln!("fixed {}: {n} {edits}", path.display());
+            eprintln!("fixed {}: {n} {edits}", paths::shown(&path));
         }
     }
 
@@ -215,7 +215,7 @@ pub fn configure(
 
 fn report_errors(errors: &[(PathBuf, String)]) {
     for (path, e) in errors {
-        eprintln!("leakls check: {}: {e}", path.display());
+        eprintln!("leakls check: {}: {e}", paths::shown(path));
     }
 }
 

@@ -80,7 +80,7 @@ pub fn write(
                     writeln!(
                         out,
                         "{}:{line}:{col}: {}: {}",
-                        report.path.display(),
+                        super::paths::shown(&report.path),
                         f.code,
                         f.message
                     )?;
@@ -118,7 +118,7 @@ pub fn write(
                                 Some(other) => other_file_place(other, r.range.start),
                             };
                             json!({
-                                "path": path.display().to_string(),
+                                "path": super::paths::shown(path),
                                 "line": line,
                                 "column": column,
                                 "message": r.message,
@@ -126,7 +126,7 @@ pub fn write(
                         })
                         .collect();
                     items.push(json!({
-                        "path": report.path.display().to_string(),
+                        "path": super::paths::shown(&report.path),
                         "line": line,
                         "column": column,
                         "end_line": end_line,
@@ -160,7 +160,7 @@ fn edit_json(e: &Edit, own_path: &Path, own: &LineIndex) -> serde_json::Value {
     let (l, c) = index.line_col(e.range.start);
     let (el, ec) = index.line_col(e.range.end);
     json!({
-        "path": path.display().to_string(),
+        "path": super::paths::shown(path),
         "line": l, "column": c, "end_line": el, "end_column": ec,
         "offset": e.range.start, "end_offset": e.range.end,
         "new_text": e.new_text,

@@ -94,3 +94,33 @@ mod tests {
         assert_eq!(u, "file:///nonexistent-leakls-dir/x.go");
     }
 }
+
+/// `path` for a message: as it is when it is UTF-8, with each byte that is not shown as `\xNN`
+/// (instead of a replacement character that hides which file it was).
+pub fn shown(path: &Path) -> String {
+    if let Some(s) = path.to_str() {
+        return s.to_string();
+    }
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+#[cfg(all(test, unix))]
+mod shown_tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_escaped() {
+        let p = Path::new(std::ffi::OsStr::from_bytes(b"dir/caf\xe9.go"));
+        assert_eq!(shown(p), "dir/caf\\xe9.go");
+        assert_eq!(shown(Path::new("dir/café.go")), "dir/café.go");
+    }
+}

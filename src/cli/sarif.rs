@@ -178,7 +178,7 @@ pub fn write(
         .map(|(path, e)| {
             json!({
                 "level": "error",
-                "message": { "text": format!("{}: {e}", path.display()) },
+                "message": { "text": format!("{}: {e}", super::paths::shown(path)) },
                 "locations": [{ "physicalLocation": { "artifactLocation": { "uri": paths::uri(path) } } }],
             })
         })
