@@ -77,7 +77,17 @@ def go_test(package_dir, env, timeout):
         return "timeout", ""
 
 
-def run(tree, leakls, timeout, work):
+def drop_local_replaces(module_dir):
+    """A module from the proxy is out of its repository: `replace` directives that name sibling
+    folders (a monorepo's) point at nothing, and the versions it requires are used instead."""
+    out = subprocess.run(["go", "mod", "edit", "-json"], cwd=module_dir, capture_output=True, text=True)
+    for r in (json.loads(out.stdout or "{}").get("Replace") or []):
+        if r["New"]["Path"].startswith((".", "/")):
+            old = r["Old"]["Path"] + (f"@{r['Old']['Version']}" if r["Old"].get("Version") else "")
+            subprocess.run(["go", "mod", "edit", f"-dropreplace={old}"], cwd=module_dir, check=True)
+
+
+def run(tree, leakls, timeout, work, downloaded):
     is_goroot = (tree / "src" / "runtime").is_dir() and (tree / "VERSION").exists()
     pristine = Path(work) / "pristine"
     fixed = Path(work) / "fixed"
@@ -85,6 +95,8 @@ def run(tree, leakls, timeout, work):
         writable_copy(tree, d)
         if not is_goroot and not (d / "go.mod").exists():
             (d / "go.mod").write_text(f"module {tree.name.split('@')[0]}\n\ngo 1.16\n")
+        elif downloaded:
+            drop_local_replaces(d)
     scope = fixed / "src" if is_goroot else fixed
     findings = subprocess.run([str(leakls), "check", "--format", "json", "."], cwd=scope,
                               capture_output=True, text=True)
@@ -138,7 +150,9 @@ def main():
     for name in args.trees:
         tree = resolve(name)
         with tempfile.TemporaryDirectory() as work:
-            out, changed, rows, kinds, unformatted = run(tree, args.leakls, args.timeout, work)
+            downloaded = not Path(name).is_dir()
+            out, changed, rows, kinds, unformatted = run(tree, args.leakls, args.timeout, work,
+                                                         downloaded)
             applied += kinds
             print(f"{name[-40:]:40} {len(changed)} files changed by --fix (exit {out.returncode})")
             for f in unformatted:
