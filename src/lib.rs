@@ -3,6 +3,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod docs;
 pub mod log;
 pub mod server;
 pub mod workspace;

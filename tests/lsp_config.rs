@@ -272,10 +272,22 @@ fn hover_explains_the_finding_under_the_cursor() {
     let value = hover["contents"]["value"].as_str().unwrap();
     let message = ticker["message"].as_str().unwrap();
     assert!(
-        value.starts_with(&format!("**leakls `unstopped-ticker`**: {message}\n\n")),
+        value.starts_with("**leakls `unstopped-ticker`**\n\nA `time.NewTicker` call"),
         "{value}"
     );
-    assert!(value.contains("\n\n**The fix:** "), "{value}");
+    assert!(
+        !value.contains(message),
+        "the message is not repeated: {value}"
+    );
+    assert!(
+        value.contains("\n\n**Quick-fix here:** Stop the ticker: `defer t.Stop()`."),
+        "{value}"
+    );
+    assert!(value.contains("\n\n**The fix.** "), "{value}");
+    assert!(
+        value.contains("defer t.Stop()\n```"),
+        "the block the fix announces: {value}"
+    );
     assert!(
         value.contains(ticker["codeDescription"]["href"].as_str().unwrap()),
         "a link to the page: {value}"

@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use super::explain;
 use super::output::LineIndex;
 use super::paths;
 use super::FileReport;
@@ -44,9 +43,9 @@ fn level(severity: Severity) -> &'static str {
 
 fn rule(code: Code) -> Value {
     let short = short_description(code);
-    let page = explain::page(code);
+    let page = crate::docs::page(code);
     let full = page
-        .and_then(explain::what_it_finds)
+        .and_then(crate::docs::what_it_finds)
         .unwrap_or_else(|| short.to_string());
     let mut rule = json!({
         "id": code.as_str(),

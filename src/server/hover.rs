@@ -1,11 +1,12 @@
-//! `textDocument/hover` over a finding: its message, what the check finds and how to fix it
-//! (the first paragraphs of its page under docs/checks/, built into the binary), and a link to
-//! the page.
+//! `textDocument/hover` over a finding: what the check finds and how to fix it (the leads of
+//! its page under docs/checks/, built into the binary: a paragraph, and the code block or list
+//! it introduces), and a link to the page. The diagnostic's message is not repeated: the editor
+//! shows it right above.
 
 use std::ops::Range;
 
 use crate::analysis::Finding;
-use crate::cli::explain;
+use crate::docs;
 
 /// The findings whose range holds `offset`: the range they cover together and the markdown that
 /// explains them. `None` outside every finding.
@@ -27,13 +28,21 @@ pub fn explain(findings: &[Finding], offset: usize) -> Option<(Range<usize>, Str
 /// One finding, explained.
 pub fn markdown(finding: &Finding) -> String {
     let code = finding.code;
-    let mut out = format!("**leakls `{code}`**: {}", finding.message);
-    let page = explain::page(code);
-    if let Some(what) = page.and_then(explain::what_it_finds) {
+    let mut out = format!("**leakls `{code}`**");
+    let page = docs::page(code);
+    if let Some(what) = page.and_then(|p| docs::section_lead(p, "What it finds")) {
         out.push_str(&format!("\n\n{what}"));
     }
-    if let Some(fix) = page.and_then(explain::the_fix) {
-        out.push_str(&format!("\n\n**The fix:** {fix}"));
+    // This finding's own fix first, with the code it adds; then what the page says.
+    if let Some(fix) = finding.fixes.first() {
+        let title = match fix.title.split_once(": ") {
+            Some((what, code)) => format!("{what}: `{code}`"),
+            None => fix.title.clone(),
+        };
+        out.push_str(&format!("\n\n**Quick-fix here:** {title}."));
+    }
+    if let Some(fix) = page.and_then(|p| docs::section_lead(p, "The fix")) {
+        out.push_str(&format!("\n\n**The fix.** {fix}"));
     }
     out.push_str(&format!(
         "\n\n[More about {code}]({}) · `leakls explain {code}`",
@@ -69,9 +78,14 @@ mod tests {
         let (range, text) = explain(&findings, 10).unwrap();
         assert_eq!(range, 10..20);
         assert!(
-            text.starts_with("**leakls `time-tick`**: time-tick here\n\nA call of `time.Tick(d)`")
+            text.starts_with("**leakls `time-tick`**\n\nA call of `time.Tick(d)`"),
+            "{text}"
         );
-        assert!(text.contains("**The fix:** The quick-fix"), "{text}");
+        assert!(
+            !text.contains("time-tick here"),
+            "the message is not repeated: {text}"
+        );
+        assert!(text.contains("**The fix.** The quick-fix"), "{text}");
         assert!(text.ends_with(&format!(
             "[More about time-tick]({}) · `leakls explain time-tick`",
             Code::TimeTick.docs_url()
@@ -79,5 +93,40 @@ mod tests {
         let (range, text) = explain(&findings, 17).unwrap();
         assert_eq!(range, 10..30);
         assert_eq!(text.matches("**leakls `").count(), 2);
+    }
+
+    /// Every check's hover is whole: no paragraph cut before the block it announces.
+    #[test]
+    fn every_hover_ends_in_a_complete_sentence_or_block() {
+        for code in Code::ALL {
+            let text = markdown(&finding(0..1, code));
+            let body = text
+                .rsplit_once("\n\n[More about")
+                .map(|(body, _)| body)
+                .unwrap();
+            // A part that ends in a colon is followed by what it announces, before the fix.
+            let parts: Vec<&str> = body.split("\n\n").map(str::trim_end).collect();
+            for pair in parts.windows(2) {
+                assert!(
+                    !pair[0].ends_with(':') || !pair[1].starts_with("**The fix.**"),
+                    "{code}: a paragraph ends in a colon:\n{text}"
+                );
+            }
+            assert!(
+                body.ends_with(['.', ')', '`']) || body.ends_with("```"),
+                "{code}: the hover ends mid-sentence:\n{text}"
+            );
+            assert!(
+                body.contains("**The fix.**"),
+                "{code}: no fix or cure:\n{text}"
+            );
+        }
+        let growth = markdown(&finding(0..1, Code::GlobalGrowth));
+        assert!(
+            growth.contains("- **Remove entries when they end.**"),
+            "{growth}"
+        );
+        let ticker = markdown(&finding(0..1, Code::UnstoppedTicker));
+        assert!(ticker.contains("defer t.Stop()\n```"), "{ticker}");
     }
 }
