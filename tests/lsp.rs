@@ -569,3 +569,111 @@ fn the_ignore_fix_in_a_var_group_is_gofmt_clean() {
     assert_eq!(server.expect_diagnostics(&uri, 2), Vec::<Value>::new());
     server.shutdown();
 }
+
+/// Two tickers and a re-sliced queue: three findings, each with a fix.
+const THREE: &str = "\
+package app
+
+import (
+\t\"sync\"
+\t\"time\"
+)
+
+type Job struct{ id int }
+
+type Queue struct {
+\tmu   sync.Mutex
+\tjobs []*Job
+}
+
+func (q *Queue) Push(j *Job) { q.jobs = append(q.jobs, j) }
+
+func (q *Queue) Pop() *Job {
+\tj := q.jobs[0]
+\tq.jobs = q.jobs[1:]
+\treturn j
+}
+
+func poll(d time.Duration) {
+\tt := time.NewTicker(d)
+\t<-t.C
+}
+
+func drain(d time.Duration) {
+\tt := time.NewTicker(d)
+\t<-t.C
+\t<-t.C
+}
+";
+
+fn actions_of_kind(server: &mut Server, uri: &str, only: Option<Vec<&str>>) -> Vec<Value> {
+    let mut context = json!({ "diagnostics": [] });
+    if let Some(only) = only {
+        context["only"] = json!(only);
+    }
+    let result = server.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } },
+            "context": context
+        }),
+    );
+    result.as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn fix_all_applies_every_safe_fix_in_the_file_and_no_ignore() {
+    let dir = module("1.22");
+    let uri = go_file(dir.path(), "app.go", THREE);
+    let mut server = Server::start_default(dir.path());
+    let kinds = &server.initialize_result["capabilities"]["codeActionProvider"]["codeActionKinds"];
+    assert_eq!(kinds, &json!(["quickfix", "source.fixAll.leakls"]));
+    did_open(&mut server, &uri, THREE, 1);
+    assert_eq!(server.expect_diagnostics(&uri, 1).len(), 3);
+
+    // Asked for by kind, as editors do on save (the parent kinds too); not in the light bulb.
+    for only in [
+        vec!["source.fixAll.leakls"],
+        vec!["source.fixAll"],
+        vec!["source"],
+    ] {
+        let actions = actions_of_kind(&mut server, &uri, Some(only.clone()));
+        assert_eq!(actions.len(), 1, "{only:?}: {actions:#?}");
+        assert_eq!(actions[0]["kind"], "source.fixAll.leakls");
+    }
+    assert!(actions_of_kind(&mut server, &uri, Some(vec!["quickfix"]))
+        .iter()
+        .all(|a| a["kind"] == "quickfix"));
+    assert!(
+        actions_of_kind(&mut server, &uri, None).is_empty(),
+        "nothing at line 0"
+    );
+
+    let actions = actions_of_kind(&mut server, &uri, Some(vec!["source.fixAll.leakls"]));
+    let all = &actions[0];
+    assert_eq!(
+        all["title"],
+        "Fix all leakls findings in this file (3 fixes)"
+    );
+    let mut text = Text::new(THREE, Encoding::Utf16);
+    let changes = text.apply_workspace_edit(&all["edit"], &uri);
+    assert!(!text.text.contains("leakls:ignore"), "{}", text.text);
+    assert_eq!(
+        text.text.matches("defer t.Stop()").count(),
+        2,
+        "{}",
+        text.text
+    );
+    assert!(
+        text.text
+            .contains("\tq.jobs[0] = nil\n\tq.jobs = q.jobs[1:]"),
+        "{}",
+        text.text
+    );
+    did_change(&mut server, &uri, 2, changes);
+    assert_eq!(server.expect_diagnostics(&uri, 2), Vec::<Value>::new());
+    // Nothing left to fix: no action.
+    assert!(actions_of_kind(&mut server, &uri, Some(vec!["source.fixAll.leakls"])).is_empty());
+    server.shutdown();
+}

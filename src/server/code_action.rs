@@ -87,6 +87,66 @@ pub fn quick_fixes(req: &Request, candidates: &[Candidate]) -> Vec<CodeActionOrC
     actions
 }
 
+/// The kind of the action that applies every safe fix in a file (editors run it on save).
+pub const FIX_ALL: &str = "source.fixAll.leakls";
+
+/// Whether the client's `only` asks for `kind`: no `only`, or `kind` or one of its parent kinds
+/// (`source` covers `source.fixAll.leakls`), matched on whole dotted parts.
+pub fn wanted(only: Option<&Vec<CodeActionKind>>, kind: &str, by_default: bool) -> bool {
+    match only {
+        None => by_default,
+        Some(kinds) => kinds.iter().any(|k| {
+            let k = k.as_str();
+            k.is_empty() || k == kind || kind.starts_with(&format!("{k}."))
+        }),
+    }
+}
+
+/// One action with the first fix of every finding in the file: the fixes `leakls check --fix`
+/// applies (never an Ignore). A fix whose edits overlap one already taken is left for the next
+/// run, as on the command line. `None` when there is nothing to fix.
+pub fn fix_all(req: &Request, findings: &[Finding]) -> Option<CodeActionOrCommand> {
+    let mut taken: Vec<crate::analysis::Edit> = Vec::new();
+    let mut fixed = 0;
+    for finding in findings {
+        let Some(fix) = finding.fixes.first() else {
+            continue;
+        };
+        let clash = fix.edits.iter().any(|e| {
+            taken.iter().any(|t| {
+                t != e
+                    && t.file == e.file
+                    && t.range.start < e.range.end
+                    && e.range.start < t.range.end
+            })
+        });
+        if clash {
+            continue;
+        }
+        for e in &fix.edits {
+            if !taken.contains(e) {
+                taken.push(e.clone());
+            }
+        }
+        fixed += 1;
+    }
+    if fixed == 0 {
+        return None;
+    }
+    let all = Fix {
+        title: String::new(),
+        edits: taken,
+    };
+    let edit = workspace_edit(req, &all)?;
+    let noun = if fixed == 1 { "fix" } else { "fixes" };
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
+        title: format!("Fix all leakls findings in this file ({fixed} {noun})"),
+        kind: Some(CodeActionKind::new(FIX_ALL)),
+        edit: Some(edit),
+        ..CodeAction::default()
+    }))
+}
+
 fn workspace_edit(req: &Request, fix: &Fix) -> Option<WorkspaceEdit> {
     // Edits grouped by document, this one first.
     let mut docs: Vec<(Uri, Option<i32>, Vec<TextEdit>)> =
