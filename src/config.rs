@@ -238,6 +238,23 @@ pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
 /// Keys of the editor's `leakls` section that belong to the editor plug-in, not to the server.
 pub const EDITOR_ONLY_KEYS: [&str; 2] = ["server", "trace"];
 
+/// Keys of the editor's `leakls` section for the server itself, not for the analysis of a file
+/// (a `leakls.toml` cannot set them).
+pub const SERVER_KEYS: [&str; 1] = ["workspace_diagnostics"];
+
+/// `workspace_diagnostics` from the editor's settings: whether the findings of files that are
+/// not open are shown (default: yes). Anything but a boolean is an error.
+pub fn workspace_diagnostics(value: &serde_json::Value) -> Result<bool, String> {
+    let value = value.get("leakls").unwrap_or(value);
+    match value.get("workspace_diagnostics") {
+        None | Some(serde_json::Value::Null) => Ok(true),
+        Some(serde_json::Value::Bool(b)) => Ok(*b),
+        Some(other) => Err(format!(
+            "workspace_diagnostics must be true or false, not {other}"
+        )),
+    }
+}
+
 /// Reads the editor's settings: an object of the same keys, or `{"leakls": {...}}`. `null`
 /// (a client with nothing to say) is no settings; [`EDITOR_ONLY_KEYS`] are left out.
 pub fn parse_editor(value: &serde_json::Value, origin: &str) -> Result<Option<Layer>, ConfigError> {
@@ -256,8 +273,8 @@ pub fn parse_editor(value: &serde_json::Value, origin: &str) -> Result<Option<La
     let mut value = value.clone();
     if let Some(object) = value.as_object_mut() {
         // Editor plug-ins keep their own keys in the same section (the binary to start, tracing).
-        for key in EDITOR_ONLY_KEYS {
-            object.remove(key);
+        for key in EDITOR_ONLY_KEYS.iter().chain(&SERVER_KEYS) {
+            object.remove(*key);
         }
     }
     let keys: Keys = serde_json::from_value(value).map_err(|e| error(e.to_string()))?;

@@ -548,3 +548,108 @@ fn open_buffers_win_over_the_disk() {
     assert_eq!(codes(&diagnostics), ["global-growth"], "{diagnostics:#?}");
     server.shutdown();
 }
+
+const TICKER_GO: &str = "\
+package p
+
+import \"time\"
+
+func poll(d time.Duration) {
+\tt := time.NewTicker(d)
+\t<-t.C
+}
+";
+
+const TICKER_GO_STOPPED: &str = "\
+package p
+
+import \"time\"
+
+func poll(d time.Duration) {
+\tt := time.NewTicker(d)
+\tdefer t.Stop()
+\t<-t.C
+}
+";
+
+fn watched(server: &mut Server, uri: &str, typ: u8) {
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri, "type": typ }] }),
+    );
+}
+
+fn workspace_client(on: bool) -> ClientOptions {
+    ClientOptions {
+        watch_files: true,
+        workspace_diagnostics: on,
+        ..ClientOptions::default()
+    }
+}
+
+#[test]
+fn closed_files_get_their_findings_kept_current_and_cleared() {
+    let dir = module_with(&[("a.go", A_GO), ("b.go", B_GO), ("ticker.go", TICKER_GO)]);
+    let (a, b, ticker) = (
+        uri_of(dir.path(), "a.go"),
+        uri_of(dir.path(), "b.go"),
+        uri_of(dir.path(), "ticker.go"),
+    );
+    let mut server = Server::start(&[], workspace_client(true), Some(dir.path()));
+    server.expect_log("indexed 3 Go files");
+    // Nothing is open: the map in a.go and the ticker are shown all the same, without version.
+    let published = server.publish_matching(&a, has_global_growth);
+    assert_eq!(published["version"], Value::Null);
+    let published = server.publish_matching(&ticker, |p| {
+        p["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+    });
+    assert_eq!(
+        codes(published["diagnostics"].as_array().unwrap()),
+        ["unstopped-ticker"]
+    );
+    server.expect_log("checked the files that are not open");
+
+    // Fixed on disk: cleared.
+    std::fs::write(dir.path().join("ticker.go"), TICKER_GO_STOPPED).unwrap();
+    watched(&mut server, &ticker, 2);
+    server.publish_matching(&ticker, |p| p["diagnostics"] == json!([]));
+
+    // A change in the editor reaches a closed file of the package: b.go, opened with a delete,
+    // clears the finding in a.go (which is closed) once the edits pause.
+    did_open(&mut server, &b, B_GO_WITH_DELETE, 1);
+    server.publish_matching(&a, |p| p["diagnostics"] == json!([]));
+    server.settle(std::time::Duration::from_millis(300));
+
+    // Back to growing only, and closed: a.go's finding comes back, from disk.
+    server.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": b } }),
+    );
+    server.publish_matching(&a, has_global_growth);
+
+    // b.go deleted: nothing grows the map any more.
+    std::fs::remove_file(dir.path().join("b.go")).unwrap();
+    watched(&mut server, &b, 3);
+    server.publish_matching(&a, |p| p["diagnostics"] == json!([]));
+    server.settle(std::time::Duration::from_millis(300));
+    server.shutdown();
+}
+
+#[test]
+fn the_setting_keeps_diagnostics_to_open_files() {
+    let dir = module_with(&[("a.go", A_GO), ("b.go", B_GO), ("ticker.go", TICKER_GO)]);
+    let ticker = uri_of(dir.path(), "ticker.go");
+    let mut server = Server::start(&[], workspace_client(false), Some(dir.path()));
+    server.expect_log("indexed 3 Go files");
+    // With the setting on, these come right after the scan (the test above waits for them).
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    server.assert_no_publish_yet(&ticker);
+    server.assert_no_publish_yet(&uri_of(dir.path(), "a.go"));
+    // Opening still shows the file's own findings.
+    did_open(&mut server, &ticker, TICKER_GO, 1);
+    assert_eq!(
+        codes(&server.expect_diagnostics(&ticker, 1)),
+        ["unstopped-ticker"]
+    );
+    server.shutdown();
+}

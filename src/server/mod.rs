@@ -28,6 +28,7 @@ pub mod scan;
 pub mod settings;
 pub mod state;
 pub mod stdio;
+pub mod workspace_findings;
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -114,10 +115,22 @@ struct State {
     settings_lock: tokio::sync::Mutex<()>,
     /// Counts `didChangeConfiguration`s; only the latest one's settings are applied.
     settings_generation: AtomicU64,
+    /// Publish the findings of files that are not open (the `workspace_diagnostics` setting).
+    workspace_diagnostics: AtomicBool,
+    /// Closed files whose findings are on show, to clear when they go.
+    closed_published: dashmap::DashSet<Uri>,
+    /// Counts edits to open documents; a refresh of their packages' closed files runs once
+    /// they pause.
+    peer_refresh: AtomicU64,
+    /// The first scan is done: the index knows the workspace.
+    scan_done: AtomicBool,
     /// The latest read from disk started for each file (see [`State::read_from_disk`]).
     disk_reads: DashMap<PathBuf, u64>,
     next_disk_read: AtomicU64,
 }
+
+/// How long edits must pause before the closed files of their package are checked again.
+const PEER_REFRESH_PAUSE: Duration = Duration::from_millis(800);
 
 #[derive(Clone)]
 pub struct Backend {
@@ -147,9 +160,34 @@ impl Backend {
                 settings_lock: tokio::sync::Mutex::new(()),
                 settings_generation: AtomicU64::new(0),
                 disk_reads: DashMap::new(),
+                workspace_diagnostics: AtomicBool::new(true),
+                closed_published: dashmap::DashSet::new(),
+                peer_refresh: AtomicU64::new(0),
+                scan_done: AtomicBool::new(false),
                 next_disk_read: AtomicU64::new(1),
             }),
         }
+    }
+
+    /// After an edit of `path` in the editor: once edits pause, checks the closed files of its
+    /// package again (their findings may depend on what the buffer does).
+    pub(crate) fn refresh_peers_later(&self, path: Option<PathBuf>) {
+        let Some(path) = path else { return };
+        if !self.state.workspace_diagnostics.load(Ordering::Relaxed)
+            || !self.state.scan_done.load(Ordering::SeqCst)
+        {
+            return;
+        }
+        let ticket = self.state.peer_refresh.fetch_add(1, Ordering::SeqCst) + 1;
+        let me = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(PEER_REFRESH_PAUSE).await;
+            if me.state.peer_refresh.load(Ordering::SeqCst) != ticket {
+                return; // another edit came: its own refresh will run
+            }
+            let peers = me.state.with_package_peers(&[path]);
+            me.state.publish_closed(&me.client, peers).await;
+        });
     }
 
     pub(crate) async fn log(&self, level: Level, message: String) {

@@ -38,6 +38,17 @@ impl Backend {
             .editor_settings
             .write()
             .unwrap_or_else(|e| e.into_inner()) = layer;
+        let workspace = config::workspace_diagnostics(value).unwrap_or_else(|message| {
+            self.state.queue_config_error(&ConfigError {
+                origin: origin.to_string(),
+                position: None,
+                message,
+            });
+            true
+        });
+        self.state
+            .workspace_diagnostics
+            .store(workspace, Ordering::Relaxed);
     }
 
     /// Asks the client for the `leakls` section of its settings, if it can answer. Returns false
@@ -81,5 +92,15 @@ impl Backend {
             .clear();
         self.state.reconfigure_open_documents(&self.client).await;
         self.show_config_errors().await;
+        // Settings reach every file: check the closed ones again, or clear them when the
+        // setting is off.
+        if self.state.scan_done.load(Ordering::SeqCst) {
+            if self.state.workspace_diagnostics.load(Ordering::Relaxed) {
+                let all = self.state.index.paths();
+                self.state.publish_closed(&self.client, all).await;
+            } else {
+                self.state.clear_all_closed(&self.client).await;
+            }
+        }
     }
 }

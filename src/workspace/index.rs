@@ -172,6 +172,13 @@ impl Index {
         self.files.len()
     }
 
+    /// Every indexed file, in path order.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = self.files.iter().map(|f| f.key().clone()).collect();
+        paths.sort();
+        paths
+    }
+
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }

@@ -48,6 +48,9 @@ pub struct ClientOptions {
     pub configuration: Option<Value>,
     /// The `processId` sent; `None`: this test process's.
     pub process_id: Option<u32>,
+    /// Findings of files that are not open (the server's default). Off unless a test asks: a
+    /// test about an open document then sees only that document's publications.
+    pub workspace_diagnostics: bool,
 }
 
 pub struct Server {
@@ -71,6 +74,8 @@ pub struct Server {
     closed: bool,
     /// Whether requests from the server get an answer (a client that never answers: false).
     pub answer_requests: bool,
+    /// The test turned workspace diagnostics off (see [`ClientOptions::workspace_diagnostics`]).
+    workspace_off: bool,
 }
 
 /// What `shutdown` observed.
@@ -141,6 +146,7 @@ impl Server {
             configuration: None,
             closed: false,
             answer_requests: true,
+            workspace_off: false,
         }
     }
 
@@ -163,7 +169,25 @@ impl Server {
     }
 
     /// Sends `initialize` with `options` (and `root` as the workspace), then `initialized`.
-    pub fn initialize(&mut self, options: ClientOptions, root: Option<&Path>) {
+    pub fn initialize(&mut self, mut options: ClientOptions, root: Option<&Path>) {
+        self.workspace_off = !options.workspace_diagnostics;
+        if !options.workspace_diagnostics {
+            let off = |value: &mut Option<Value>| match value {
+                Some(Value::Object(map)) => {
+                    let section = match map.get_mut("leakls") {
+                        Some(Value::Object(inner)) => inner,
+                        _ => map,
+                    };
+                    section.insert("workspace_diagnostics".into(), json!(false));
+                }
+                Some(_) => {}
+                None => *value = Some(json!({ "workspace_diagnostics": false })),
+            };
+            off(&mut options.initialization_options);
+            if options.configuration.is_some() {
+                off(&mut options.configuration);
+            }
+        }
         self.configuration = options.configuration.clone();
         let mut capabilities = json!({
             "textDocument": {
@@ -366,7 +390,12 @@ impl Server {
     }
 
     /// Changes what later `workspace/configuration` requests are answered with.
-    pub fn set_configuration(&mut self, value: Value) {
+    pub fn set_configuration(&mut self, mut value: Value) {
+        if self.workspace_off {
+            if let Some(map) = value.as_object_mut() {
+                map.entry("workspace_diagnostics").or_insert(json!(false));
+            }
+        }
         self.configuration = Some(value);
     }
 

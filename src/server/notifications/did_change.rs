@@ -28,6 +28,7 @@ impl Backend {
                 self.state
                     .refresh_open_documents(&self.client, Some(&uri))
                     .await;
+                self.refresh_peers_later(uri.to_file_path().map(|p| p.into_owned()));
             }
             // Our copy may no longer match the editor's: never analyse wrong text.
             Err(why) => {

@@ -35,6 +35,8 @@ impl Backend {
             }
         }
         self.state.forget_files(&gone);
+        let mut touched = gone.clone();
+        touched.extend(read.iter().cloned());
         self.state.read_from_disk(&self.client, read).await;
         if modules_changed {
             self.state.index.reresolve();
@@ -47,6 +49,17 @@ impl Backend {
             self.state.reconfigure_open_documents(&self.client).await;
         }
         self.state.refresh_open_documents(&self.client, None).await;
+        // (A configuration change has checked every closed file already.)
+        if self.state.scan_done.load(Ordering::SeqCst) && !configs_changed {
+            let closed = if modules_changed {
+                self.state.index.paths() // Go versions may have changed anywhere
+            } else {
+                self.state.with_package_peers(&touched)
+            };
+            let mut closed = closed;
+            closed.extend(gone);
+            self.state.publish_closed(&self.client, closed).await;
+        }
     }
 }
 

@@ -21,6 +21,11 @@ impl Backend {
         }
         self.state.publish(&self.client, Pending::clear(uri)).await;
         self.state.refresh_open_documents(&self.client, None).await;
+        // Its findings from disk now (and its package's, which its buffer may have changed).
+        if let (Some(path), true) = (&open.path, self.state.scan_done.load(Ordering::SeqCst)) {
+            let closed = self.state.with_package_peers(std::slice::from_ref(path));
+            self.state.publish_closed(&self.client, closed).await;
+        }
         drop(open);
         memory::release_freed();
     }

@@ -39,6 +39,9 @@ impl Backend {
         self.state
             .refresh_open_documents(&self.client, Some(&item.uri))
             .await;
+        // What was shown for the file from disk is now the buffer's to show.
+        self.state.closed_published.remove(&item.uri);
+        self.refresh_peers_later(item.uri.to_file_path().map(|p| p.into_owned()));
     }
 }
 

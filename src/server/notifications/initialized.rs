@@ -106,6 +106,17 @@ impl Backend {
             log_to(&client, Level::Info, message).await;
             log_passed_over(&client, &passed_over).await;
             state.refresh_open_documents(&client, None).await;
+            state.scan_done.store(true, Ordering::SeqCst);
+            let started = std::time::Instant::now();
+            state.publish_closed(&client, state.index.paths()).await;
+            if state.workspace_diagnostics.load(Ordering::Relaxed) {
+                let message = format!(
+                    "checked the files that are not open in {:.2} s: {} with findings",
+                    started.elapsed().as_secs_f64(),
+                    state.closed_published.len()
+                );
+                log_to(&client, Level::Info, message).await;
+            }
         });
     }
 
