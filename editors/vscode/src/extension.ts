@@ -159,8 +159,9 @@ function reportMissingServer(e: unknown): void {
   output.appendLine(`No usable leakls server: ${why}`);
   const message = found?.fromSetting
     ? `leakls: the server set in leakls.server.path cannot be used (${why}). Fix the setting, or clear it to use leakls from PATH.`
-    : "leakls: no leakls server found. Install it (cargo install --path . in the leakls repository puts it in ~/.cargo/bin), " +
-      "make sure it is on PATH, or set leakls.server.path to the binary; then run \"leakls: Restart Server\".";
+    : "leakls: no leakls server found (this .vsix bundles none for this platform, and none is on PATH or in ~/.cargo/bin). " +
+      "Install it with `cargo install --path .` in the leakls repository (it goes to ~/.cargo/bin, which is looked in), " +
+      "or set leakls.server.path to the binary; then run \"leakls: Restart Server\".";
   void vscode.window.showErrorMessage(message, "Open Settings", "Show Output").then((choice) => {
     if (choice === "Open Settings") {
       void vscode.commands.executeCommand("workbench.action.openSettings", "leakls.server.path");

@@ -1,5 +1,7 @@
-// Finding the leakls binary: the `leakls.server.path` setting, then `PATH`, then the binary bundled
-// in the .vsix (`server/leakls`). Each candidate must answer `--version` with `leakls <version>`.
+// Finding the leakls binary: the `leakls.server.path` setting, then the binary bundled in the
+// platform's .vsix (`server/leakls`), then `PATH`, then Cargo's bin folder (`cargo install` puts
+// it there, and the extension host does not inherit a terminal's PATH). Each candidate must
+// answer `--version` with `leakls <version>`.
 
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -11,7 +13,7 @@ const EXE = process.platform === "win32" ? "leakls.exe" : "leakls";
 export interface Server {
   command: string;
   version: string;
-  /** Where it came from, for the log: "setting", "PATH" or "bundled". */
+  /** Where it came from, for the log: "setting", "bundled", "PATH" or "~/.cargo/bin". */
   origin: string;
 }
 
@@ -98,9 +100,11 @@ export async function findServer(
   }
 
   const tried: string[] = [];
+  const cargoBin = path.join(env.CARGO_HOME ?? path.join(os.homedir(), ".cargo"), "bin", EXE);
   const candidates: [string | undefined, string][] = [
-    [onPath(env), "PATH"],
     [path.join(extensionPath, "server", EXE), "bundled"],
+    [onPath(env), "PATH"],
+    [cargoBin, "~/.cargo/bin"],
   ];
   for (const [command, origin] of candidates) {
     if (command === undefined) {
