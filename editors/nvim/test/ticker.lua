@@ -1,6 +1,8 @@
 -- Headless Neovim drives leakls through its own LSP client: open a Go file with an unstopped
 -- ticker, wait for the diagnostic, apply the preferred quick-fix with vim.lsp.buf.code_action,
--- write, and check the file on disk. Exits non-zero with a message on any failure.
+-- write, and check the file on disk; then change a setting while the server runs (the diagnostic
+-- of a disabled check goes), and write a file outside the editor (file watching: another file's
+-- diagnostic appears). Exits non-zero with a message on any failure.
 --
 -- usage: nvim --headless --clean -c 'luafile ticker.lua' -- (see run.sh; env LEAKLS, LEAKLS_NVIM_DIR, WORKDIR)
 
@@ -18,6 +20,28 @@ local TICKER = table.concat({
   '',
 }, '\n')
 local FIXED = TICKER:gsub('%(d%)\n', '(d)\n\tdefer t.Stop()\n', 1)
+
+-- registry.go reads a package-level map; grow.go, written outside the editor, grows it.
+local REGISTRY = 'package app\n\nvar registry = map[string]int{}\n\nfunc lookup(k string) int { return registry[k] }\n'
+local GROW = 'package app\n\nimport "net/http"\n\n'
+  .. 'func remember(w http.ResponseWriter, r *http.Request) { registry[r.URL.Path] = 1 }\n'
+
+-- The recipe of docs/setup/neovim.md ("Changing settings").
+local function set_leakls_settings(settings)
+  for _, client in ipairs(vim.lsp.get_clients({ name = 'leakls' })) do
+    client.settings = vim.tbl_deep_extend('force', client.settings or {}, { leakls = settings })
+    client:notify('workspace/didChangeConfiguration', { settings = client.settings })
+  end
+end
+
+local function has_code(buf, code)
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    if d.code == code then
+      return true
+    end
+  end
+  return false
+end
 
 local function log(msg)
   io.stdout:write('nvim-test: ' .. msg .. '\n')
@@ -118,6 +142,36 @@ local function main()
   end
   wait('waiting for the diagnostic to go', function()
     return #vim.diagnostic.get(buf) == 0
+  end)
+
+  -- A setting changed while the server runs takes effect.
+  local second = dir .. '/second.go'
+  write(second, TICKER:gsub('poll', 'second'))
+  vim.cmd.edit(vim.fn.fnameescape(second))
+  local buf2 = vim.api.nvim_get_current_buf()
+  wait('waiting for second.go\'s unstopped-ticker', function()
+    return has_code(buf2, 'unstopped-ticker')
+  end)
+  set_leakls_settings({ disable = { 'unstopped-ticker' } })
+  wait('waiting for it to go once the setting disables the check', function()
+    return not has_code(buf2, 'unstopped-ticker')
+  end)
+
+  -- A file written outside the editor is seen: lsp/leakls.lua asks Neovim to watch files.
+  local registry = dir .. '/registry.go'
+  write(registry, REGISTRY)
+  vim.cmd.edit(vim.fn.fnameescape(registry))
+  local buf3 = vim.api.nvim_get_current_buf()
+  wait('waiting for leakls to attach to registry.go', function()
+    return #vim.lsp.get_clients({ bufnr = buf3, name = 'leakls' }) > 0
+  end)
+  vim.wait(500)
+  if has_code(buf3, 'global-growth') then
+    fail('global-growth before anything grows the map')
+  end
+  write(dir .. '/grow.go', GROW)
+  wait('waiting for global-growth in registry.go after grow.go is written on disk', function()
+    return has_code(buf3, 'global-growth')
   end)
   log('PASS')
   vim.cmd('qall!')
