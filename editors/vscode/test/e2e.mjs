@@ -219,6 +219,31 @@ async function main() {
     if (!text.includes("leakls")) throw new Error(`the Problems entry does not name the source: ${text}`);
   });
 
+  await step("hovering over the squiggle", async () => {
+    // The hover shows what the check finds and this finding's fix, in full.
+    const box = await squiggle.first().boundingBox();
+    if (!box) throw new Error("the squiggle has no box");
+    const hover = page.locator(".monaco-hover", { hasText: "Quick-fix here" });
+    for (let attempt = 1; ; attempt++) {
+      await page.mouse.move(box.x + 2, box.y + box.height / 2 - 4);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 - 4, { steps: 5 });
+      try {
+        await hover.first().waitFor({ timeout: 15_000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+        await page.mouse.move(0, 0);
+      }
+    }
+    const text = await hover.first().innerText();
+    for (const want of ["leakls unstopped-ticker", "Stop the ticker", "The fix.", "More about unstopped-ticker"]) {
+      if (!text.includes(want)) throw new Error(`the hover lacks ${JSON.stringify(want)}: ${text}`);
+    }
+  });
+  await page.screenshot({ path: path.join(out, "vscode-hover.png") });
+  await page.mouse.move(0, 0);
+  await page.keyboard.press("Escape");
+
   await step("opening the quick-fix menu on the squiggle", async () => {
     // A key press that lands while the workbench is still settling is dropped now and then
     // (the light bulb shows, no menu opens): try again, up to three times, before failing.
