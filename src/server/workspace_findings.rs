@@ -95,10 +95,15 @@ impl State {
         if !self.workspace_diagnostics.load(Ordering::Relaxed) || paths.is_empty() {
             return;
         }
+        let many = paths.len() > 64;
         let me = self.clone();
         let results = tokio::task::spawn_blocking(move || me.check_closed_all(&paths))
             .await
             .unwrap_or_default();
+        if many {
+            // Every file was parsed and its tree dropped: give the pages back (see memory.rs).
+            memory::release_freed();
+        }
         let enc = self.encoding();
         for (path, closed) in results {
             let Some(closed) = closed else {
