@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Recall of leakls's `goroutine-leak` findings on Go's own goroutine-leak test program:
+$(go env GOROOT)/src/runtime/testdata/testgoroutineleakprofile (the micro tests of simple.go,
+the six LeakProf patterns of commonpatterns.go, and the GoKer kernels of goker/), scored
+against the leaks runtime/goroutineleakprofile_test.go expects. Nobody here wrote either.
+
+    python3 bench/goker/run.py [--leakls BIN] [--goroot DIR] [--list missed|found|all]
+
+An expected leak counts as found when leakls reports `goroutine-leak` on a line of the function
+it names (F.func1 is F's first function literal, as the compiler names it), outside the function
+literals nested in it (those are other goroutines). Recall is printed per group; for the GoKer
+kernels also for the channel leaks alone (waiting in `chan send`, `chan receive` or `select`).
+Findings that match no expected leak are listed too: in a test such as NoLeakGlobal they are
+false. The answer key comes from bench/goker/expected/main.go (go run, standard library only).
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CHANNEL = ("chan send", "chan receive", "select")
+
+
+def expected(goroot):
+    out = subprocess.run(["go", "run", str(ROOT / "bench/goker/expected/main.go"), goroot],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def findings(leakls, program):
+    out = subprocess.run([leakls, "check", "--format", "json", "."], cwd=program,
+                         capture_output=True, text=True)
+    if out.returncode not in (0, 1):
+        sys.exit(f"run.py: leakls check failed ({out.returncode}): {out.stderr.strip()}")
+    return [f for f in json.loads(out.stdout or "[]") if f["code"] == "goroutine-leak"]
+
+
+def found_by(leak, found):
+    if not leak.get("file"):
+        return None
+    for f in found:
+        path = f["path"].removeprefix("./")
+        line = f["line"]
+        if path != leak["file"] or not leak["start"] <= line <= leak["end"]:
+            continue
+        if any(a <= line <= b for a, b in leak.get("inner", [])):
+            continue
+        return f
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--leakls", default=str(ROOT / "target/release/leakls"))
+    ap.add_argument("--goroot", default=subprocess.run(["go", "env", "GOROOT"], capture_output=True,
+                                                       text=True).stdout.strip())
+    ap.add_argument("--list", choices=["missed", "found", "all"])
+    args = ap.parse_args()
+    program = Path(args.goroot) / "src/runtime/testdata/testgoroutineleakprofile"
+    leaks = expected(args.goroot)
+    found = findings(args.leakls, program)
+    used = set()
+    rows = defaultdict(lambda: [0, 0])
+    listed = []
+    for leak in leaks:
+        hit = found_by(leak, found)
+        if hit:
+            used.add((hit["path"], hit["line"], hit["column"]))
+        groups = [leak["group"]]
+        if leak["group"] == "gokerTestCases" and leak["wait_reason"].startswith(CHANNEL):
+            groups.append("gokerTestCases (channel leaks)")
+        for g in groups:
+            rows[g][0] += bool(hit)
+            rows[g][1] += 1
+        if args.list == "all" or (args.list == "found") == bool(hit) and args.list:
+            listed.append(f"{'found ' if hit else 'missed'} {leak['test']:28} {leak['func']:50} "
+                          f"[{leak['wait_reason']}]")
+    print(f"{'group':32} {'found':>6} {'expected':>8} {'recall':>7}")
+    for g in sorted(rows):
+        n, total = rows[g]
+        print(f"{g:32} {n:6d} {total:8d} {100 * n / total:6.1f}%")
+    unmatched = [f for f in found if (f["path"], f["line"], f["column"]) not in used]
+    print(f"\n{len(found)} goroutine-leak findings, {len(unmatched)} matching no expected leak")
+    for f in unmatched:
+        print(f"  {f['path']}:{f['line']}: {f['message']}")
+    for line in listed:
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
