@@ -869,7 +869,7 @@ fn a_client_that_answers_no_request_is_served_and_its_end_is_noticed() {
         configuration: Some(json!({})),
         ..ClientOptions::default()
     };
-    let mut server = Server::spawn(&[], &[]);
+    let mut server = Server::spawn_limited(MEMORY_LIMIT_KIB);
     server.answer_requests = false;
     server.initialize(options, Some(dir.path()));
     // Each asks the client again for its settings: four requests never answered.
@@ -893,7 +893,7 @@ fn a_client_that_answers_no_request_is_served_and_its_end_is_noticed() {
     eprintln!("ended {took:?} after stdin closed, with 6 requests unanswered");
 
     // Stdin closing right after `initialized`, with the requests still pending.
-    let mut server = Server::spawn(&[], &[]);
+    let mut server = Server::spawn_limited(MEMORY_LIMIT_KIB);
     server.answer_requests = false;
     server.initialize(
         ClientOptions {
@@ -921,7 +921,7 @@ fn exit_or_the_end_of_stdin_during_the_first_scan_ends_the_process_at_once() {
         return;
     };
     for end in ["exit", "eof"] {
-        let mut server = Server::spawn(&[], &[]);
+        let mut server = Server::spawn_limited(MEMORY_LIMIT_KIB);
         server.initialize(ClientOptions::default(), Some(&src));
         std::thread::sleep(Duration::from_millis(300)); // the scan is under way
         let keep_stdin = end == "exit";
@@ -942,7 +942,7 @@ fn the_death_of_the_editor_process_ends_the_server() {
         process_id: Some(editor.id()),
         ..ClientOptions::default()
     };
-    let mut server = Server::spawn(&[], &[]);
+    let mut server = Server::spawn_limited(MEMORY_LIMIT_KIB);
     server.initialize(options, Some(dir.path()));
     still_answers(&mut server, dir.path(), "a.go");
     // Another process keeps the server's stdin open: only the editor's death can end it.
@@ -960,7 +960,8 @@ fn a_fifo_named_go_mod_blocks_nothing() {
     write(dir.path(), "sub/a.go", TICKER);
     mkfifo(&dir.path().join("sub/go.mod"));
     mkfifo(&dir.path().join("go.work"));
-    let mut server = Server::start_default(dir.path());
+    let mut server = Server::spawn_limited(MEMORY_LIMIT_KIB);
+    server.initialize(ClientOptions::default(), Some(dir.path()));
     server.expect_log("indexed 1 Go files");
     let uri = file_uri(&dir.path().join("sub/a.go"));
     server.open(&uri, TICKER, 1);
@@ -971,6 +972,8 @@ fn a_fifo_named_go_mod_blocks_nothing() {
         ["unstopped-ticker"]
     );
     still_answers(&mut server, dir.path(), "sub/b.go");
+    let peak = server.peak_rss_kib();
+    assert!(peak < 200 << 10, "peak RSS {peak} KiB");
     let (code, _) = server.ends_within(ENDS_WITHIN, false);
     assert_eq!(code, Some(1));
 
@@ -991,7 +994,8 @@ fn a_fifo_named_like_a_go_file_is_never_opened_for_reading() {
         watch_files: true,
         ..ClientOptions::default()
     };
-    let mut server = Server::start(&[], options, Some(dir.path()));
+    let mut server = Server::spawn_limited(MEMORY_LIMIT_KIB);
+    server.initialize(options, Some(dir.path()));
     server.expect_log("indexed 0 Go files");
     let uri = file_uri(&fifo);
     server.notify(
@@ -1008,6 +1012,8 @@ fn a_fifo_named_like_a_go_file_is_never_opened_for_reading() {
     server.expect_cleared(&uri);
     still_answers(&mut server, dir.path(), "a.go");
     server.expect_show_message("leakls.toml: cannot read it: not a regular file (a FIFO)");
+    let peak = server.peak_rss_kib();
+    assert!(peak < 200 << 10, "peak RSS {peak} KiB");
     server.shutdown();
 
     // A walk passes it over with a word; leakls.toml, a FIFO too, is an error once a file
