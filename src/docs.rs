@@ -23,6 +23,10 @@ pub const PAGES: &[(Code, &str)] = &[
         include_str!("../docs/checks/slice-retains.md"),
     ),
     (
+        Code::GoroutineLeak,
+        include_str!("../docs/checks/goroutine-leak.md"),
+    ),
+    (
         Code::UnusedIgnore,
         include_str!("../docs/checks/unused-ignore.md"),
     ),

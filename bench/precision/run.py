@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 VERDICTS = HERE / "verdicts.tsv"
 FIELDS = ["tree", "path", "line", "code", "verdict", "seen", "reason", "note"]
-CHECKS = ["unstopped-ticker", "time-tick", "after-in-loop", "slice-retains", "global-growth"]
+CHECKS = ["unstopped-ticker", "time-tick", "after-in-loop", "slice-retains", "global-growth", "goroutine-leak"]
 
 
 def load_trees():

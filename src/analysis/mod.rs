@@ -28,18 +28,20 @@ pub enum Code {
     AfterInLoop,
     SliceRetains,
     GlobalGrowth,
+    GoroutineLeak,
     /// A `//leakls:ignore` or `//leakls:file-ignore` comment without a reason, or that silences
     /// nothing.
     UnusedIgnore,
 }
 
 impl Code {
-    pub const ALL: [Code; 6] = [
+    pub const ALL: [Code; 7] = [
         Code::UnstoppedTicker,
         Code::TimeTick,
         Code::AfterInLoop,
         Code::SliceRetains,
         Code::GlobalGrowth,
+        Code::GoroutineLeak,
         Code::UnusedIgnore,
     ];
 
@@ -50,6 +52,7 @@ impl Code {
             Code::AfterInLoop => "after-in-loop",
             Code::SliceRetains => "slice-retains",
             Code::GlobalGrowth => "global-growth",
+            Code::GoroutineLeak => "goroutine-leak",
             Code::UnusedIgnore => "unused-ignore",
         }
     }

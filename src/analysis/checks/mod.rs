@@ -12,6 +12,7 @@
 
 pub mod after_in_loop;
 pub mod global;
+pub mod goroutine_leak;
 pub mod repeats;
 pub mod slice;
 pub mod ticker;
@@ -256,6 +257,21 @@ pub fn run_all_reporting(
         if needs_index && !out.needs_index.contains(&decl.byte_range()) {
             out.needs_index.push(decl.byte_range());
         }
+    }
+    // A goroutine that sends on a channel its starter may stop receiving from.
+    for decl in candidate_declarations(root, source, &["go func"]) {
+        if !shallow_enough(decl, &mut too_deep)
+            || !file.settings.enabled(crate::analysis::Code::GoroutineLeak)
+        {
+            continue;
+        }
+        let line = Some(decl.start_position().row + 1);
+        let found = contain("goroutine-leak", line, skipped, || {
+            let mut found = Vec::new();
+            goroutine_leak::check(decl, source, &mut found);
+            found
+        });
+        out.findings.extend(found.unwrap_or_default());
     }
     skipped.extend(too_deep.into_iter().map(|line| Skipped {
         check: "every check",

@@ -1,0 +1,385 @@
+//! `goroutine-leak`: a goroutine blocked for ever sending on an unbuffered channel whose only
+//! receiver gave up. It pins its stack and everything its closure references.
+//!
+//! The shapes of LeakProf (Saioc et al., CGO 2024) that one function shows whole: a local
+//! `ch := make(chan T)`, goroutines started in the same function that only send on it, and a
+//! function that may stop receiving first:
+//! - **early return**: a `return` between the `go` statement and the first receive;
+//! - **timeout**: the receive is a case of a `select` whose other case (or `default`) may win,
+//!   and nothing receives after that `select`;
+//! - **N-cast**: the goroutines are started in a loop, and the function receives once.
+//!
+//! Silent unless all of it is plain: the channel is used nowhere else (not passed, stored,
+//! returned, closed or captured by another function literal), each goroutine sends once with a
+//! plain send statement (a send inside a `select` can give up), and no receive is in a loop.
+
+use tree_sitter::Node;
+
+use crate::analysis::fix::Fix;
+use crate::analysis::syntax::{self, text, unparen, Fields};
+use crate::analysis::{Code, Edit, Finding, Severity};
+
+/// The findings of one top-level declaration.
+pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
+    syntax::walk(decl, |n| {
+        if n.kind() == "short_var_declaration" {
+            if let Some(found) = judge(n, source) {
+                findings.push(found);
+            }
+        }
+        true
+    });
+}
+
+/// `ch := make(chan T)` or `make(chan T, 0)`: the name and the `make` call.
+fn unbuffered_make<'t>(decl: Node<'t>, source: &str) -> Option<(Node<'t>, Node<'t>)> {
+    let left = decl.field("left")?;
+    let right = decl.field("right")?;
+    if left.named_child_count() != 1 || right.named_child_count() != 1 {
+        return None;
+    }
+    let name = left.named_child(0).filter(|n| n.kind() == "identifier")?;
+    let call = unparen(right.named_child(0)?);
+    if call.kind() != "call_expression"
+        || call.field("function").map(|f| text(f, source)) != Some("make")
+    {
+        return None;
+    }
+    let args = call.field("arguments")?;
+    let mut c = args.walk();
+    let args: Vec<Node> = args.named_children(&mut c).collect();
+    let is_chan = args
+        .first()
+        .is_some_and(|t| t.kind() == "channel_type" && !text(*t, source).starts_with("<-"));
+    let unbuffered = match args.len() {
+        1 => true,
+        2 => text(args[1], source).trim() == "0",
+        _ => false,
+    };
+    (is_chan && unbuffered).then_some((name, call))
+}
+
+/// A `go func() { ... }()` statement and its literal.
+fn go_literal(n: Node) -> Option<Node> {
+    let call = n.named_child(0).map(unparen)?;
+    let function = call.field("function").map(unparen)?;
+    (n.kind() == "go_statement" && function.kind() == "func_literal").then_some(function)
+}
+
+/// The innermost function literal or declaration holding `n`, below `func`.
+fn innermost_function<'t>(n: Node<'t>, func: Node<'t>) -> Node<'t> {
+    let mut cur = n.parent();
+    while let Some(p) = cur {
+        if p == func || syntax::is_function(p.kind()) {
+            return p;
+        }
+        cur = p.parent();
+    }
+    func
+}
+
+/// Whether `n` lies in a loop of `within` (not counting loops outside it).
+fn in_loop(n: Node, within: Node) -> bool {
+    let mut cur = n.parent();
+    while let Some(p) = cur {
+        if p == within {
+            return false;
+        }
+        if p.kind() == "for_statement" {
+            return true;
+        }
+        cur = p.parent();
+    }
+    false
+}
+
+struct Sender<'t> {
+    send: Node<'t>,
+    literal: Node<'t>,
+    go_statement: Node<'t>,
+    /// Started in a loop of the function: one goroutine per iteration.
+    many: bool,
+}
+
+enum Abandon<'t> {
+    Return(Node<'t>),
+    Rival(Node<'t>),
+    OneReceive(Node<'t>),
+}
+
+fn judge(decl: Node, source: &str) -> Option<Finding> {
+    let (name_node, make) = unbuffered_make(decl, source)?;
+    let name = text(name_node, source);
+    let func = syntax::enclosing_function(decl)?;
+    let body = func.field("body")?;
+    let mut senders: Vec<Sender> = Vec::new();
+    let mut receives: Vec<Node> = Vec::new();
+    let mut plain = true;
+    for id in syntax::identifiers_named(body, source, name) {
+        if id == name_node || !plain {
+            continue;
+        }
+        // Declared again somewhere below: another variable; too subtle to follow.
+        if syntax::declares_variable(id) {
+            plain = false;
+            continue;
+        }
+        let owner = innermost_function(id, func);
+        let parent = id.parent();
+        let is_send = parent.is_some_and(|p| {
+            p.kind() == "send_statement" && p.field("channel").map(unparen) == Some(id)
+        });
+        let is_receive = parent.is_some_and(|p| {
+            p.kind() == "unary_expression"
+                && p.child(0).is_some_and(|op| op.kind() == "<-")
+                && p.field("operand").map(unparen) == Some(id)
+        });
+        if owner == func {
+            if is_receive {
+                receives.push(parent.expect("checked above"));
+            } else {
+                plain = false;
+            }
+            continue;
+        }
+        // In a goroutine started right here, a plain send (not a select case: that may give up).
+        let go_statement = owner.parent().and_then(|call| call.parent());
+        let started_here = go_statement
+            .is_some_and(|g| go_literal(g) == Some(owner) && innermost_function(g, func) == func);
+        let send = parent.filter(|_| is_send);
+        match (started_here, send) {
+            (true, Some(send))
+                if send
+                    .parent()
+                    .is_some_and(|p| p.kind() != "communication_case")
+                    && !in_loop(send, owner) =>
+            {
+                if senders.iter().any(|s| s.literal == owner) {
+                    plain = false; // two sends: the double-send shape, not judged here
+                    continue;
+                }
+                let go_statement = go_statement.expect("checked above");
+                senders.push(Sender {
+                    send,
+                    literal: owner,
+                    go_statement,
+                    many: in_loop(go_statement, func),
+                });
+            }
+            _ => plain = false,
+        }
+    }
+    if !plain || senders.len() != 1 || receives.is_empty() {
+        return None;
+    }
+    if receives.iter().any(|r| in_loop(*r, func)) {
+        return None;
+    }
+    let sender = &senders[0];
+    if receives
+        .iter()
+        .any(|r| r.start_byte() < sender.go_statement.start_byte())
+    {
+        return None;
+    }
+    let abandon = if sender.many {
+        (receives.len() == 1).then(|| Abandon::OneReceive(receives[0]))?
+    } else {
+        abandoned_by_select(
+            &receives,
+            func,
+            &sent_channels(sender.literal, source),
+            source,
+        )
+        .map(Abandon::Rival)
+        .or_else(|| early_return(sender.go_statement, &receives, func).map(Abandon::Return))?
+    };
+    Some(finding(decl, make, name, sender, abandon, func, source))
+}
+
+/// The channels the goroutine sends on, as spelled: a `select` that receives from any of them
+/// waits for the goroutine whichever it sends on (`errCh` or `resultCh`).
+fn sent_channels(literal: Node, source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    syntax::walk(literal, |n| {
+        if n.kind() == "send_statement" {
+            if let Some(ch) = n.field("channel") {
+                out.push(text(unparen(ch), source).to_string());
+            }
+        }
+        true
+    });
+    out
+}
+
+/// A `select` holding a receive, with another case or a `default` that may win, not in a loop,
+/// and no receive after it: that other case. A case that receives from another channel the
+/// same goroutine sends on is no rival.
+fn abandoned_by_select<'t>(
+    receives: &[Node<'t>],
+    func: Node<'t>,
+    sent: &[String],
+    source: &str,
+) -> Option<Node<'t>> {
+    let last = receives.iter().map(|r| r.start_byte()).max()?;
+    for r in receives {
+        let mut cur = r.parent();
+        let case = loop {
+            let p = cur?;
+            if p.kind() == "communication_case" {
+                break p;
+            }
+            if !matches!(p.kind(), "receive_statement" | "expression_list") {
+                return None;
+            }
+            cur = p.parent();
+        };
+        let select = case.parent().filter(|s| s.kind() == "select_statement")?;
+        if in_loop(select, func) || last > select.end_byte() {
+            continue;
+        }
+        let mut c = select.walk();
+        let rival = select.named_children(&mut c).find(|other| {
+            *other != case
+                && matches!(other.kind(), "communication_case" | "default_case")
+                && !receives_from(*other, sent, source)
+        });
+        if rival.is_some() {
+            return rival;
+        }
+    }
+    None
+}
+
+/// A `return` of the function after the `go` statement and before the first receive (the
+/// `select` it is a case of counts as the receive: its other cases' returns come after).
+fn early_return<'t>(
+    go_statement: Node<'t>,
+    receives: &[Node<'t>],
+    func: Node<'t>,
+) -> Option<Node<'t>> {
+    let first = receives
+        .iter()
+        .map(|r| enclosing_select(*r).unwrap_or(*r).start_byte())
+        .min()?;
+    let mut found = None;
+    syntax::walk(func, |n| {
+        if found.is_some() {
+            return false;
+        }
+        if n != func && syntax::is_function(n.kind()) {
+            return false;
+        }
+        if n.kind() == "return_statement"
+            && n.start_byte() > go_statement.end_byte()
+            && n.end_byte() < first
+        {
+            found = Some(n);
+        }
+        true
+    });
+    found
+}
+
+fn line_of(n: Node) -> usize {
+    n.start_position().row + 1
+}
+
+fn finding(
+    decl: Node,
+    make: Node,
+    name: &str,
+    sender: &Sender,
+    abandon: Abandon,
+    func: Node,
+    source: &str,
+) -> Finding {
+    let function = func
+        .field("name")
+        .map(|n| format!("`{}`", text(n, source)))
+        .unwrap_or_else(|| "the function".to_string());
+    let why = match abandon {
+        Abandon::Return(r) => format!(
+            "{function} can return at line {} before it receives from `{name}`",
+            line_of(r)
+        ),
+        Abandon::Rival(case) => format!(
+            "the other case of the select at line {} can win, and nothing receives from `{name}` after it",
+            line_of(case)
+        ),
+        Abandon::OneReceive(r) => format!(
+            "a goroutine is started on every iteration of the loop and {function} receives once \
+             (line {}): all the others block",
+            line_of(r)
+        ),
+    };
+    let fixes = buffer_fix(decl, make, sender, source).into_iter().collect();
+    Finding {
+        range: sender.send.byte_range(),
+        code: Code::GoroutineLeak,
+        severity: Severity::Warning,
+        message: format!(
+            "this send on the unbuffered channel `{name}` blocks for ever when {why}; the \
+             goroutine and everything it references stay in memory"
+        ),
+        related: vec![],
+        fixes,
+    }
+}
+
+/// `make(chan T, 1)` for one goroutine that sends once and does nothing after: the send then
+/// never waits, and nothing it did before changes.
+fn buffer_fix(decl: Node, make: Node, sender: &Sender, source: &str) -> Option<Fix> {
+    if sender.many {
+        return None;
+    }
+    let body = sender.literal.field("body")?;
+    let list = body
+        .named_children(&mut body.walk())
+        .find(|c| c.kind() == "statement_list")?;
+    let last = list
+        .named_children(&mut list.walk())
+        .filter(|c| c.kind() != "comment")
+        .last()?;
+    if last != sender.send {
+        return None;
+    }
+    let _ = decl;
+    let args = make.field("arguments")?;
+    let chan_type = args.named_child(0)?;
+    let new_text = format!("make({}, 1)", text(chan_type, source));
+    Some(Fix {
+        title: format!("Buffer the channel for its one send: {new_text}"),
+        edits: vec![Edit::replace(make.byte_range(), new_text)],
+    })
+}
+
+/// `case v := <-ch:` or `case <-ch:` with `ch` one of `channels`.
+fn receives_from(case: Node, channels: &[String], source: &str) -> bool {
+    let Some(comm) = case.field("communication") else {
+        return false;
+    };
+    let mut hit = false;
+    syntax::walk(comm, |n| {
+        if n.kind() == "unary_expression" && n.child(0).is_some_and(|op| op.kind() == "<-") {
+            if let Some(operand) = n.field("operand") {
+                hit |= channels.iter().any(|c| c == text(unparen(operand), source));
+            }
+        }
+        !hit
+    });
+    hit
+}
+
+/// The `select` whose case receives `r`, if it is one.
+fn enclosing_select(r: Node) -> Option<Node> {
+    let mut cur = r.parent();
+    while let Some(p) = cur {
+        match p.kind() {
+            "receive_statement" | "expression_list" => cur = p.parent(),
+            "communication_case" => return p.parent().filter(|s| s.kind() == "select_statement"),
+            _ => return None,
+        }
+    }
+    None
+}

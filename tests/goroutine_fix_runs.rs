@@ -1,0 +1,117 @@
+//! The goroutine-leak quick-fix, run: a program calls a function whose goroutine is abandoned by
+//! a `select` 200 times and counts its goroutines (`runtime.NumGoroutine`). Before the fix the
+//! abandoned senders are all still there; after leakls's fix (`make(chan T, 1)`) none is, and
+//! the function still returns what it did.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use leakls::analysis::fix;
+use leakls::workspace::batch;
+
+const FETCH: &str = r#"package fetch
+
+import "context"
+
+type Page struct{ Body []byte }
+
+func download(url string) *Page { return &Page{Body: []byte(url)} }
+
+// Fetch gives up when ctx is done; its goroutine's send then waits for ever.
+func Fetch(ctx context.Context, url string) (*Page, error) {
+	ch := make(chan *Page)
+	go func() {
+		ch <- download(url)
+	}()
+	select {
+	case p := <-ch:
+		return p, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+"#;
+
+const MAIN: &str = r#"package main
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"time"
+
+	"leakls.test/run/fetch"
+)
+
+func main() {
+	before := runtime.NumGoroutine()
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	gaveUp := 0
+	for i := 0; i < 200; i++ {
+		if _, err := fetch.Fetch(done, "x"); err != nil {
+			gaveUp++
+		}
+	}
+	p, err := fetch.Fetch(context.Background(), "page")
+	time.Sleep(200 * time.Millisecond) // every goroutine has run to its send
+	fmt.Println(runtime.NumGoroutine()-before, gaveUp > 0, string(p.Body), err)
+}
+"#;
+
+fn go_run(dir: &Path) -> String {
+    let out = Command::new("go")
+        .args(["run", "."])
+        .current_dir(dir)
+        .env("GOTOOLCHAIN", "local")
+        .output()
+        .unwrap_or_else(|e| panic!("the `go` command is needed to run the program ({e})"));
+    assert!(
+        out.status.success(),
+        "go run failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_buffer_fix_lets_every_abandoned_goroutine_end() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("go.mod"),
+        "module leakls.test/run\n\ngo 1.22\n",
+    )
+    .unwrap();
+    fs::create_dir(dir.path().join("fetch")).unwrap();
+    let file = dir.path().join("fetch/fetch.go");
+    fs::write(&file, FETCH).unwrap();
+    fs::write(dir.path().join("main.go"), MAIN).unwrap();
+
+    let before = go_run(dir.path());
+    let fields: Vec<&str> = before.split_whitespace().collect();
+    let leaked: usize = fields[0].parse().unwrap();
+    assert!(leaked > 0, "the unfixed program leaks goroutines: {before}");
+    assert_eq!(fields[1..], ["true", "page", "<nil>"], "{before}");
+
+    let batch = batch::analyze_files(&[file.clone(), dir.path().join("main.go")]);
+    let findings: Vec<_> = batch
+        .reports
+        .iter()
+        .flat_map(|r| r.findings.iter())
+        .filter(|f| f.code.as_str() == "goroutine-leak")
+        .collect();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let fix = findings[0].fixes.first().expect("a fix");
+    assert!(fix.title.contains("make(chan *Page, 1)"), "{}", fix.title);
+    let (fixed, skipped) = fix::apply(FETCH, &fix.edits);
+    assert!(skipped.is_empty());
+    fs::write(&file, fixed).unwrap();
+
+    let after = go_run(dir.path());
+    assert_eq!(
+        after.split_whitespace().collect::<Vec<_>>(),
+        ["0", "true", "page", "<nil>"],
+        "after the fix no goroutine is left, and Fetch answers as before (before: {before})"
+    );
+}

@@ -1,0 +1,3 @@
+module leakls.test/goroutineneg
+
+go 1.22

@@ -1,0 +1,3 @@
+module leakls.test/goroutinepos
+
+go 1.22

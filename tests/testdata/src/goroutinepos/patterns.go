@@ -1,0 +1,81 @@
+package goroutinepos
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+type Page struct{ Body []byte }
+
+func download(url string) *Page { return &Page{} }
+
+// Timeout: the context's case wins, and the download's send waits for ever. One send, last in
+// the goroutine: buffered to 1.
+func fetch(ctx context.Context, url string) (*Page, error) {
+	ch := make(chan *Page)
+	go func() {
+		ch <- download(url) // want `goroutine-leak: this send on the unbuffered channel .ch. blocks for ever when the other case of the select at line 23 can win`
+	}()
+	select {
+	case p := <-ch:
+		return p, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// A select with a default: the receive is tried once.
+func poll(url string) *Page {
+	ch := make(chan *Page, 0)
+	go func() {
+		ch <- download(url) // want `goroutine-leak: .* when the other case of the select at line 37 can win`
+	}()
+	select {
+	case p := <-ch:
+		return p
+	default:
+		return nil
+	}
+}
+
+var errBadURL = errors.New("bad url")
+
+// Early return: an error path between the go statement and the receive. The goroutine logs
+// after its send, so a buffer would let it run ahead: no fix.
+func earlyReturn(url string) (*Page, error) {
+	ch := make(chan *Page)
+	go func() {
+		ch <- download(url) // want `goroutine-leak: .* when .earlyReturn. can return at line 53 before it receives from .ch.`
+		println("sent")
+	}()
+	if url == "" {
+		return nil, errBadURL
+	}
+	return <-ch, nil
+}
+
+// N-cast: the first answer wins; the other goroutines block.
+func first(urls []string) *Page {
+	ch := make(chan *Page)
+	for _, u := range urls {
+		go func() {
+			ch <- download(u) // want `goroutine-leak: .* a goroutine is started on every iteration of the loop and .first. receives once \(line 66\)`
+		}()
+	}
+	return <-ch
+}
+
+// A timer as the rival.
+func withTimeout(url string, d time.Duration) *Page {
+	ch := make(chan *Page)
+	go func() {
+		ch <- download(url) // want `goroutine-leak: .* when the other case of the select at line 78 can win`
+	}()
+	select {
+	case p := <-ch:
+		return p
+	case <-time.After(d):
+		return nil
+	}
+}
