@@ -114,6 +114,9 @@ fn judge(decl: Node, source: &str) -> Option<Finding> {
     let body = func.field("body")?;
     let mut senders: Vec<Sender> = Vec::new();
     let mut receives: Vec<Node> = Vec::new();
+    // `for x := range ch` in a goroutine started here, and plain sends of the function itself.
+    let mut rangers: Vec<(Node, Node)> = Vec::new();
+    let mut parent_sends = 0;
     let mut plain = true;
     for id in syntax::identifiers_named(body, source, name) {
         if id == name_node || !plain {
@@ -137,15 +140,35 @@ fn judge(decl: Node, source: &str) -> Option<Finding> {
         if owner == func {
             if is_receive {
                 receives.push(parent.expect("checked above"));
+            } else if is_send
+                && parent
+                    .and_then(|p| p.parent())
+                    .is_some_and(|p| p.kind() != "communication_case")
+            {
+                parent_sends += 1;
             } else {
                 plain = false;
             }
             continue;
         }
+        let ranges_over = parent.is_some_and(|p| {
+            p.kind() == "range_clause" && p.field("right").map(unparen) == Some(id)
+        });
         // In a goroutine started right here, a plain send (not a select case: that may give up).
         let go_statement = owner.parent().and_then(|call| call.parent());
         let started_here = go_statement
             .is_some_and(|g| go_literal(g) == Some(owner) && innermost_function(g, func) == func);
+        if started_here && ranges_over {
+            let range = parent
+                .and_then(|p| p.parent())
+                .expect("a range clause is in a for");
+            if rangers.iter().any(|(l, _)| *l == owner) || in_loop(range, owner) {
+                plain = false;
+            } else {
+                rangers.push((owner, range));
+            }
+            continue;
+        }
         let send = parent.filter(|_| is_send);
         match (started_here, send) {
             (true, Some(send))
@@ -169,7 +192,13 @@ fn judge(decl: Node, source: &str) -> Option<Finding> {
             _ => plain = false,
         }
     }
-    if !plain || senders.len() != 1 || receives.is_empty() {
+    if !plain {
+        return None;
+    }
+    if senders.is_empty() && receives.is_empty() && parent_sends > 0 && !rangers.is_empty() {
+        return never_closed(decl, name, &rangers, func, source);
+    }
+    if senders.len() != 1 || receives.is_empty() || parent_sends > 0 || !rangers.is_empty() {
         return None;
     }
     if receives.iter().any(|r| in_loop(*r, func)) {
@@ -194,7 +223,7 @@ fn judge(decl: Node, source: &str) -> Option<Finding> {
         .map(Abandon::Rival)
         .or_else(|| early_return(sender.go_statement, &receives, func).map(Abandon::Return))?
     };
-    Some(finding(decl, make, name, sender, abandon, func, source))
+    Some(finding(make, name, sender, abandon, func, source))
 }
 
 /// The channels the goroutine sends on, as spelled: a `select` that receives from any of them
@@ -286,7 +315,6 @@ fn line_of(n: Node) -> usize {
 }
 
 fn finding(
-    decl: Node,
     make: Node,
     name: &str,
     sender: &Sender,
@@ -313,7 +341,7 @@ fn finding(
             line_of(r)
         ),
     };
-    let fixes = buffer_fix(decl, make, sender, source).into_iter().collect();
+    let fixes = buffer_fix(make, sender, source).into_iter().collect();
     Finding {
         range: sender.send.byte_range(),
         code: Code::GoroutineLeak,
@@ -329,7 +357,7 @@ fn finding(
 
 /// `make(chan T, 1)` for one goroutine that sends once and does nothing after: the send then
 /// never waits, and nothing it did before changes.
-fn buffer_fix(decl: Node, make: Node, sender: &Sender, source: &str) -> Option<Fix> {
+fn buffer_fix(make: Node, sender: &Sender, source: &str) -> Option<Fix> {
     if sender.many {
         return None;
     }
@@ -344,7 +372,6 @@ fn buffer_fix(decl: Node, make: Node, sender: &Sender, source: &str) -> Option<F
     if last != sender.send {
         return None;
     }
-    let _ = decl;
     let args = make.field("arguments")?;
     let chan_type = args.named_child(0)?;
     let new_text = format!("make({}, 1)", text(chan_type, source));
@@ -382,4 +409,70 @@ fn enclosing_select(r: Node) -> Option<Node> {
         }
     }
     None
+}
+
+/// Workers started here range over the channel, the function sends to them and returns, and
+/// nothing closes it: each worker waits for ever for the next value.
+fn never_closed(
+    decl: Node,
+    name: &str,
+    rangers: &[(Node, Node)],
+    func: Node,
+    source: &str,
+) -> Option<Finding> {
+    if !syntax::can_return(func, source) {
+        return None; // the function works for ever: its workers are needed as long
+    }
+    let range = rangers[0].1;
+    let function = func
+        .field("name")
+        .map(|n| format!("`{}`", text(n, source)))
+        .unwrap_or_else(|| "the function".to_string());
+    let fixes = close_fix(decl, name, rangers, source).into_iter().collect();
+    Some(Finding {
+        range: range
+            .field("body")
+            .map_or(range.byte_range(), |b| range.start_byte()..b.start_byte()),
+        code: Code::GoroutineLeak,
+        severity: Severity::Warning,
+        message: format!(
+            "nothing closes the channel `{name}`: once {function} has sent its last value and \
+             returned, this range waits for ever for the next; the goroutine and everything it \
+             references stay in memory"
+        ),
+        related: vec![],
+        fixes,
+    })
+}
+
+/// `defer close(ch)` after the `make`, when every worker's range is its last statement: the
+/// workers then end when the function returns, and do nothing else they did not do before.
+fn close_fix(decl: Node, name: &str, rangers: &[(Node, Node)], source: &str) -> Option<Fix> {
+    for (literal, range) in rangers {
+        let body = literal.field("body")?;
+        let list = body
+            .named_children(&mut body.walk())
+            .find(|c| c.kind() == "statement_list")?;
+        let last = list
+            .named_children(&mut list.walk())
+            .filter(|c| c.kind() != "comment")
+            .last()?;
+        if last != *range {
+            return None;
+        }
+    }
+    if decl.parent().is_none_or(|p| p.kind() != "statement_list") {
+        return None;
+    }
+    let indent = crate::analysis::fix::indentation(source, decl.start_byte()).to_string();
+    let line = format!("defer close({name})");
+    Some(Fix {
+        title: format!("Close the channel when the function returns: {line}"),
+        edits: vec![crate::analysis::fix::insert_lines_after(
+            source,
+            decl.end_byte(),
+            &indent,
+            &[line],
+        )],
+    })
 }

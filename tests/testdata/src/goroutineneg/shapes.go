@@ -126,3 +126,30 @@ func closes() *Meta {
 	}()
 	return <-ch
 }
+
+// The producer closes the channel: the workers' ranges end.
+func closedByProducer(items []string) {
+	ch := make(chan string)
+	go func() {
+		for item := range ch {
+			_ = item
+		}
+	}()
+	for _, item := range items {
+		ch <- item
+	}
+	close(ch)
+}
+
+// The producer never returns: its workers are needed as long as it runs.
+func forever(next func() string) {
+	ch := make(chan string)
+	go func() {
+		for item := range ch {
+			_ = item
+		}
+	}()
+	for {
+		ch <- next()
+	}
+}

@@ -79,3 +79,19 @@ func withTimeout(url string, d time.Duration) *Page {
 		return nil
 	}
 }
+
+// No close: the workers range over a channel nothing closes; once process returns they wait
+// for ever. Each range is its worker's last statement: closing on return is offered.
+func process(items []string, workers int) {
+	ch := make(chan string)
+	for i := 0; i < workers; i++ {
+		go func() {
+			for item := range ch { // want `goroutine-leak: nothing closes the channel .ch.: once .process. has sent its last value and returned, this range waits for ever`
+				_ = download(item)
+			}
+		}()
+	}
+	for _, item := range items {
+		ch <- item
+	}
+}
