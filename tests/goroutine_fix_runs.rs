@@ -1,7 +1,8 @@
-//! The goroutine-leak quick-fix, run: a program calls a function whose goroutine is abandoned by
-//! a `select` 200 times and counts its goroutines (`runtime.NumGoroutine`). Before the fix the
-//! abandoned senders are all still there; after leakls's fix (`make(chan T, 1)`) none is, and
-//! the function still returns what it did.
+//! The goroutine-leak quick-fixes, run: a program calls a function whose goroutine is abandoned
+//! by a `select` 200 times, and one whose workers range over a channel nothing closes 100 times,
+//! and counts its goroutines (`runtime.NumGoroutine`). Before the fixes the blocked goroutines
+//! are all still there; after leakls's fixes (`make(chan T, 1)`, `defer close(ch)`) none is,
+//! and the functions still do what they did.
 
 use std::fs;
 use std::path::Path;
@@ -17,6 +18,21 @@ import "context"
 type Page struct{ Body []byte }
 
 func download(url string) *Page { return &Page{Body: []byte(url)} }
+
+// Process hands items to workers over a channel it never closes.
+func Process(items []string, workers int, seen chan<- string) {
+	ch := make(chan string)
+	for i := 0; i < workers; i++ {
+		go func() {
+			for item := range ch {
+				seen <- item
+			}
+		}()
+	}
+	for _, item := range items {
+		ch <- item
+	}
+}
 
 // Fetch gives up when ctx is done; its goroutine's send then waits for ever.
 func Fetch(ctx context.Context, url string) (*Page, error) {
@@ -55,8 +71,12 @@ func main() {
 		}
 	}
 	p, err := fetch.Fetch(context.Background(), "page")
-	time.Sleep(200 * time.Millisecond) // every goroutine has run to its send
-	fmt.Println(runtime.NumGoroutine()-before, gaveUp > 0, string(p.Body), err)
+	seen := make(chan string, 1000)
+	for i := 0; i < 100; i++ {
+		fetch.Process([]string{"a", "b"}, 3, seen)
+	}
+	time.Sleep(200 * time.Millisecond) // every goroutine has run to where it waits
+	fmt.Println(runtime.NumGoroutine()-before, gaveUp > 0, string(p.Body), err, len(seen))
 }
 "#;
 
@@ -92,7 +112,11 @@ fn the_buffer_fix_lets_every_abandoned_goroutine_end() {
     let fields: Vec<&str> = before.split_whitespace().collect();
     let leaked: usize = fields[0].parse().unwrap();
     assert!(leaked > 0, "the unfixed program leaks goroutines: {before}");
-    assert_eq!(fields[1..], ["true", "page", "<nil>"], "{before}");
+    assert!(
+        leaked >= 300,
+        "the workers and the senders are still there: {before}"
+    );
+    assert_eq!(fields[1..], ["true", "page", "<nil>", "200"], "{before}");
 
     let batch = batch::analyze_files(&[file.clone(), dir.path().join("main.go")]);
     let findings: Vec<_> = batch
@@ -101,17 +125,28 @@ fn the_buffer_fix_lets_every_abandoned_goroutine_end() {
         .flat_map(|r| r.findings.iter())
         .filter(|f| f.code.as_str() == "goroutine-leak")
         .collect();
-    assert_eq!(findings.len(), 1, "{findings:#?}");
-    let fix = findings[0].fixes.first().expect("a fix");
-    assert!(fix.title.contains("make(chan *Page, 1)"), "{}", fix.title);
-    let (fixed, skipped) = fix::apply(FETCH, &fix.edits);
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    let edits: Vec<_> = findings
+        .iter()
+        .flat_map(|f| f.fixes.first().expect("a fix").edits.clone())
+        .collect();
+    let titles: Vec<&str> = findings.iter().map(|f| f.fixes[0].title.as_str()).collect();
+    assert!(
+        titles.iter().any(|t| t.contains("make(chan *Page, 1)")),
+        "{titles:?}"
+    );
+    assert!(
+        titles.iter().any(|t| t.contains("defer close(ch)")),
+        "{titles:?}"
+    );
+    let (fixed, skipped) = fix::apply(FETCH, &edits);
     assert!(skipped.is_empty());
     fs::write(&file, fixed).unwrap();
 
     let after = go_run(dir.path());
     assert_eq!(
         after.split_whitespace().collect::<Vec<_>>(),
-        ["0", "true", "page", "<nil>"],
+        ["0", "true", "page", "<nil>", "200"],
         "after the fix no goroutine is left, and Fetch answers as before (before: {before})"
     );
 }
