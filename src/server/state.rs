@@ -114,7 +114,23 @@ impl State {
             return;
         }
         let (text, tree) = (open.doc.text(), open.doc.tree());
-        let file = open.path.as_ref().and_then(|p| self.index.get(p));
+        let mut skipped = Vec::new();
+        (open.local, open.module) =
+            self.findings_of(text, tree, open.path.as_deref(), &open.ctx, &mut skipped);
+        open.skipped = skipped;
+    }
+
+    /// The findings of a file's text against the index as it is now: those from its own tree,
+    /// and those from the module (what other files do to it).
+    pub(crate) fn findings_of(
+        &self,
+        text: &str,
+        tree: &tree_sitter::Tree,
+        path: Option<&Path>,
+        ctx: &FileContext,
+        skipped: &mut Vec<checks::Skipped>,
+    ) -> (Vec<Finding>, Vec<Finding>) {
+        let file = path.and_then(|p| self.index.get(p));
         let view = match &file {
             Some(f) => checks::ModuleView {
                 package_path: &f.package_path,
@@ -123,13 +139,12 @@ impl State {
             },
             None => checks::ModuleView::alone(),
         };
-        let mut skipped = Vec::new();
-        open.local = checks::run_all_reporting(text, tree, &open.ctx, view, &mut skipped).findings;
-        open.module = match &file {
-            Some(f) => analysis::module_findings_reporting(f, &open.ctx, &self.index, &mut skipped),
+        let local = checks::run_all_reporting(text, tree, ctx, view, skipped).findings;
+        let module = match &file {
+            Some(f) => analysis::module_findings_reporting(f, ctx, &self.index, skipped),
             None => Vec::new(),
         };
-        open.skipped = skipped;
+        (local, module)
     }
 
     /// Re-checks an open document after other files changed; `None` when nothing changed.

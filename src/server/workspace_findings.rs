@@ -34,25 +34,8 @@ impl State {
             });
         }
         let tree = parser.parse(&text, None)?;
-        let file = self.index.get(path);
-        let view = match &file {
-            Some(f) => checks::ModuleView {
-                package_path: &f.package_path,
-                index: &self.index,
-                complete: true,
-            },
-            None => checks::ModuleView::alone(),
-        };
-        let mut skipped = Vec::new();
-        let mut all = checks::run_all_reporting(&text, &tree, &ctx, view, &mut skipped).findings;
-        if let Some(f) = &file {
-            all.extend(analysis::module_findings_reporting(
-                f,
-                &ctx,
-                &self.index,
-                &mut skipped,
-            ));
-        }
+        let (mut all, module) = self.findings_of(&text, &tree, Some(path), &ctx, &mut Vec::new());
+        all.extend(module);
         drop(tree);
         let findings = analysis::finish_with(&text, all, &ctx.settings);
         let rope = if findings.is_empty() {

@@ -361,15 +361,7 @@ fn buffer_fix(make: Node, sender: &Sender, source: &str) -> Option<Fix> {
     if sender.many {
         return None;
     }
-    let body = sender.literal.field("body")?;
-    let list = body
-        .named_children(&mut body.walk())
-        .find(|c| c.kind() == "statement_list")?;
-    let last = list
-        .named_children(&mut list.walk())
-        .filter(|c| c.kind() != "comment")
-        .last()?;
-    if last != sender.send {
+    if last_statement(sender.literal)? != sender.send {
         return None;
     }
     let args = make.field("arguments")?;
@@ -449,15 +441,7 @@ fn never_closed(
 /// workers then end when the function returns, and do nothing else they did not do before.
 fn close_fix(decl: Node, name: &str, rangers: &[(Node, Node)], source: &str) -> Option<Fix> {
     for (literal, range) in rangers {
-        let body = literal.field("body")?;
-        let list = body
-            .named_children(&mut body.walk())
-            .find(|c| c.kind() == "statement_list")?;
-        let last = list
-            .named_children(&mut list.walk())
-            .filter(|c| c.kind() != "comment")
-            .last()?;
-        if last != *range {
+        if last_statement(*literal)? != *range {
             return None;
         }
     }
@@ -475,4 +459,15 @@ fn close_fix(decl: Node, name: &str, rangers: &[(Node, Node)], source: &str) -> 
             &[line],
         )],
     })
+}
+
+/// The last statement of a function literal's body (comments aside).
+fn last_statement(literal: Node) -> Option<Node> {
+    let body = literal.field("body")?;
+    let list = body
+        .named_children(&mut body.walk())
+        .find(|c| c.kind() == "statement_list")?;
+    list.named_children(&mut list.walk())
+        .filter(|c| c.kind() != "comment")
+        .last()
 }
