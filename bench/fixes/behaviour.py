@@ -127,10 +127,12 @@ def run(tree, leakls, timeout, work, downloaded):
 
         pristine_result, fixed_result = test(pristine), test(fixed)
         if pristine_result[0] == "pass" and fixed_result[0] != "pass":
-            # Some suites are flaky (timing, ports): a broken fix fails every time.
-            for _ in range(2):
-                again = test(fixed)
-                if again[0] == "pass":
+            # Some suites are flaky (timing, ports, a loaded machine): a broken fix fails every
+            # time while the pristine copy passes every time. Two more runs of each tell them
+            # apart.
+            for copy in (fixed, fixed, pristine, pristine):
+                passed = test(copy)[0] == "pass"
+                if passed == (copy == fixed):  # the fixed copy passed, or the pristine failed
                     fixed_result = ("flaky", fixed_result[1])
                     break
         rows.append((str(d), pristine_result[0], fixed_result[0], fixed_result[1]))
