@@ -122,34 +122,18 @@ impl State {
 
     /// Checks `paths` on every core; `None` for a file that is open or cannot be read.
     fn check_closed_all(&self, paths: &[PathBuf]) -> Vec<(PathBuf, Option<Closed>)> {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let out = Mutex::new(Vec::with_capacity(paths.len()));
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(paths.len().max(1));
-        std::thread::scope(|scope| {
-            for _ in 0..threads {
-                scope.spawn(|| {
-                    let mut parser = analysis::new_parser();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(path) = paths.get(i) else { break };
-                        if self.is_open(path) {
-                            continue;
-                        }
-                        let closed =
-                            guard::catch_panic_now(|| self.check_closed(path, &mut parser))
-                                .ok()
-                                .flatten();
-                        out.lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .push((path.clone(), closed));
-                    }
-                });
-            }
+        let results = batch::parallel_map(paths, |path, parser| {
+            (!self.is_open(path)).then(|| {
+                guard::catch_panic_now(|| self.check_closed(path, parser))
+                    .ok()
+                    .flatten()
+            })
         });
-        let mut out = out.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut out: Vec<(PathBuf, Option<Closed>)> = paths
+            .iter()
+            .zip(results)
+            .filter_map(|(path, checked)| checked.map(|closed| (path.clone(), closed)))
+            .collect();
         out.sort_by(|a, b| a.0.cmp(&b.0));
         out
     }

@@ -267,7 +267,7 @@ fn judge_pending(
 }
 
 /// Runs `work` over `items` on every core, each thread with its own parser; results in order.
-fn parallel_map<I: Sync, T: Send>(
+pub fn parallel_map<I: Sync, T: Send>(
     items: &[I],
     work: impl Fn(&I, &mut tree_sitter::Parser) -> T + Sync,
 ) -> Vec<T> {
