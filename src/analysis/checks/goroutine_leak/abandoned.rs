@@ -1,5 +1,4 @@
-//! `goroutine-leak`: a goroutine blocked for ever sending on an unbuffered channel whose only
-//! receiver gave up. It pins its stack and everything its closure references.
+//! A goroutine blocked for ever sending on an unbuffered channel whose only receiver gave up.
 //!
 //! The shapes of LeakProf (Saioc et al., CGO 2024) that one function shows whole: a local
 //! `ch := make(chan T)`, goroutines started in the same function that only send on it, and a
@@ -15,6 +14,7 @@
 
 use tree_sitter::Node;
 
+use super::{enclosing_select, function_name, go_literal, line_of};
 use crate::analysis::fix::Fix;
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::{Code, Edit, Finding, Severity};
@@ -57,13 +57,6 @@ fn unbuffered_make<'t>(decl: Node<'t>, source: &str) -> Option<(Node<'t>, Node<'
         _ => false,
     };
     (is_chan && unbuffered).then_some((name, call))
-}
-
-/// A `go func() { ... }()` statement and its literal.
-fn go_literal(n: Node) -> Option<Node> {
-    let call = n.named_child(0).map(unparen)?;
-    let function = call.field("function").map(unparen)?;
-    (n.kind() == "go_statement" && function.kind() == "func_literal").then_some(function)
 }
 
 /// The innermost function literal or declaration holding `n`, below `func`.
@@ -310,10 +303,6 @@ fn early_return<'t>(
     found
 }
 
-fn line_of(n: Node) -> usize {
-    n.start_position().row + 1
-}
-
 fn finding(
     make: Node,
     name: &str,
@@ -322,10 +311,7 @@ fn finding(
     func: Node,
     source: &str,
 ) -> Finding {
-    let function = func
-        .field("name")
-        .map(|n| format!("`{}`", text(n, source)))
-        .unwrap_or_else(|| "the function".to_string());
+    let function = function_name(func, source);
     let why = match abandon {
         Abandon::Return(r) => format!(
             "{function} can return at line {} before it receives from `{name}`",
@@ -390,19 +376,6 @@ fn receives_from(case: Node, channels: &[String], source: &str) -> bool {
     hit
 }
 
-/// The `select` whose case receives `r`, if it is one.
-fn enclosing_select(r: Node) -> Option<Node> {
-    let mut cur = r.parent();
-    while let Some(p) = cur {
-        match p.kind() {
-            "receive_statement" | "expression_list" => cur = p.parent(),
-            "communication_case" => return p.parent().filter(|s| s.kind() == "select_statement"),
-            _ => return None,
-        }
-    }
-    None
-}
-
 /// Workers started here range over the channel, the function sends to them and returns, and
 /// nothing closes it: each worker waits for ever for the next value.
 fn never_closed(
@@ -416,10 +389,7 @@ fn never_closed(
         return None; // the function works for ever: its workers are needed as long
     }
     let range = rangers[0].1;
-    let function = func
-        .field("name")
-        .map(|n| format!("`{}`", text(n, source)))
-        .unwrap_or_else(|| "the function".to_string());
+    let function = function_name(func, source);
     let fixes = close_fix(decl, name, rangers, source).into_iter().collect();
     Some(Finding {
         range: range

@@ -1,0 +1,58 @@
+//! `goroutine-leak`: a goroutine that blocks for ever. It pins its stack and everything its
+//! closure references, and nothing in the program can ever free them.
+//!
+//! Two families, each in its own module:
+//! - [`abandoned`]: the goroutine's partner gave up (LeakProf's early return, timeout, N-cast
+//!   and no-close-range shapes): the operation could proceed, but on some path nobody is left
+//!   to do the other half.
+//! - [`stuck`]: the operation can never proceed on any path: a nil channel, a channel nothing
+//!   else can reach, `select {}`, a second `Lock` of a mutex only this goroutine holds, a
+//!   `Wait` that nothing can ever release.
+
+mod abandoned;
+mod stuck;
+
+use tree_sitter::Node;
+
+use crate::analysis::syntax::{self, unparen, Fields};
+use crate::analysis::Finding;
+
+/// The findings of one top-level declaration.
+pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
+    abandoned::check(decl, source, findings);
+    stuck::check(decl, source, findings);
+}
+
+/// A `go func() { ... }()` statement's literal.
+fn go_literal(n: Node) -> Option<Node> {
+    if n.kind() != "go_statement" {
+        return None;
+    }
+    let call = n.named_child(0).map(unparen)?;
+    let function = call.field("function").map(unparen)?;
+    (function.kind() == "func_literal").then_some(function)
+}
+
+/// The `select` whose case receives `r`, if it is one.
+fn enclosing_select(r: Node) -> Option<Node> {
+    let mut cur = r.parent();
+    while let Some(p) = cur {
+        match p.kind() {
+            "receive_statement" | "expression_list" => cur = p.parent(),
+            "communication_case" => return p.parent().filter(|s| s.kind() == "select_statement"),
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn line_of(n: Node) -> usize {
+    n.start_position().row + 1
+}
+
+/// `` `name` `` of a function declaration or method, or "the function" for a literal.
+fn function_name(func: Node, source: &str) -> String {
+    func.field("name")
+        .map(|n| format!("`{}`", syntax::text(n, source)))
+        .unwrap_or_else(|| "the function".to_string())
+}
