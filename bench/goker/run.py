@@ -8,7 +8,9 @@ against the leaks runtime/goroutineleakprofile_test.go expects. Nobody here wrot
 
 An expected leak counts as found when leakls reports `goroutine-leak` on a line of the function
 it names (F.func1 is F's first function literal, as the compiler names it), outside the function
-literals nested in it (those are other goroutines). Recall is printed per group; for the GoKer
+literals nested in it (those are other goroutines), or on such a line of a function of the
+program it calls by name: the leaking goroutine's stack holds that frame above it, and the
+operation that blocks may be there (`--list found` says which matches came through a callee). Recall is printed per group; for the GoKer
 kernels also for the channel leaks alone (waiting in `chan send`, `chan receive` or `select`).
 Findings that match no expected leak are listed too: in a test such as NoLeakGlobal they are
 false. The answer key comes from bench/goker/expected/main.go (go run, standard library only).
@@ -39,18 +41,24 @@ def findings(leakls, program):
     return [f for f in json.loads(out.stdout or "[]") if f["code"] == "goroutine-leak"]
 
 
+def inside(f, file, start, end, inner):
+    path = f["path"].removeprefix("./")
+    line = f["line"]
+    return path == file and start <= line <= end and not any(a <= line <= b for a, b in inner)
+
+
 def found_by(leak, found):
+    """The finding that reports this leak, and the callee it is in (None: in the function)."""
     if not leak.get("file"):
-        return None
+        return None, None
     for f in found:
-        path = f["path"].removeprefix("./")
-        line = f["line"]
-        if path != leak["file"] or not leak["start"] <= line <= leak["end"]:
-            continue
-        if any(a <= line <= b for a, b in leak.get("inner", [])):
-            continue
-        return f
-    return None
+        if inside(f, leak["file"], leak["start"], leak["end"], leak.get("inner", [])):
+            return f, None
+    for c in leak.get("callees", []):
+        for f in found:
+            if inside(f, c["file"], c["start"], c["end"], c.get("inner", [])):
+                return f, c["func"]
+    return None, None
 
 
 def main():
@@ -67,7 +75,7 @@ def main():
     rows = defaultdict(lambda: [0, 0])
     listed = []
     for leak in leaks:
-        hit = found_by(leak, found)
+        hit, callee = found_by(leak, found)
         if hit:
             used.add((hit["path"], hit["line"], hit["column"]))
         groups = [leak["group"]]
@@ -77,8 +85,9 @@ def main():
             rows[g][0] += bool(hit)
             rows[g][1] += 1
         if args.list == "all" or (args.list == "found") == bool(hit) and args.list:
+            via = f" (in {callee}, which it calls)" if callee else ""
             listed.append(f"{'found ' if hit else 'missed'} {leak['test']:28} {leak['func']:50} "
-                          f"[{leak['wait_reason']}]")
+                          f"[{leak['wait_reason']}]{via}")
     print(f"{'group':32} {'found':>6} {'expected':>8} {'recall':>7}")
     for g in sorted(rows):
         n, total = rows[g]

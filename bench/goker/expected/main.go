@@ -37,12 +37,26 @@ type Leak struct {
 	End        int    `json:"end,omitempty"`
 	// Lines of function literals inside Func: a finding there is another goroutine's.
 	Inner [][2]int `json:"inner,omitempty"`
+	// The functions of the program Func calls by name: the goroutine's stack holds them above
+	// Func's frame, so the operation that blocks may be in one of them (nCastLeak's receive,
+	// called from NCastLeak.func2).
+	Callees []Callee `json:"callees,omitempty"`
+}
+
+// Callee is one function a leaking function calls by name.
+type Callee struct {
+	Func  string   `json:"func"`
+	File  string   `json:"file"`
+	Start int      `json:"start"`
+	End   int      `json:"end"`
+	Inner [][2]int `json:"inner,omitempty"`
 }
 
 type span struct {
 	file       string
 	start, end int
 	inner      [][2]int
+	calls      []string // the names it calls, outside its literals
 }
 
 func main() {
@@ -69,6 +83,11 @@ func main() {
 	for i := range leaks {
 		if s, ok := spans[leaks[i].Func]; ok {
 			leaks[i].File, leaks[i].Start, leaks[i].End, leaks[i].Inner = s.file, s.start, s.end, s.inner
+			for _, name := range s.calls {
+				if c, ok := spans[name]; ok && name != leaks[i].Func {
+					leaks[i].Callees = append(leaks[i].Callees, Callee{name, c.file, c.start, c.end, c.inner})
+				}
+			}
 		}
 	}
 	out := json.NewEncoder(os.Stdout)
@@ -184,8 +203,14 @@ func typeName(e ast.Expr) string {
 // name.func1, name.func2 for the outermost function, name.1, name.2 inside a literal.
 func record(fset *token.FileSet, file, name string, n ast.Node, body *ast.BlockStmt, spans map[string]span) {
 	var inner [][2]int
+	var calls []string
 	count := 0
 	ast.Inspect(body, func(c ast.Node) bool {
+		if call, ok := c.(*ast.CallExpr); ok {
+			if id, ok := call.Fun.(*ast.Ident); ok {
+				calls = append(calls, id.Name)
+			}
+		}
 		lit, ok := c.(*ast.FuncLit)
 		if !ok {
 			return true
@@ -200,5 +225,5 @@ func record(fset *token.FileSet, file, name string, n ast.Node, body *ast.BlockS
 		return false // its own literals are numbered under it
 	})
 	sort.Slice(inner, func(i, j int) bool { return inner[i][0] < inner[j][0] })
-	spans[name] = span{file, fset.Position(n.Pos()).Line, fset.Position(n.End()).Line, inner}
+	spans[name] = span{file, fset.Position(n.Pos()).Line, fset.Position(n.End()).Line, inner, calls}
 }

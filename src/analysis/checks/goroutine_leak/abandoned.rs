@@ -23,9 +23,7 @@ use crate::analysis::{Code, Edit, Finding, Severity};
 pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
     syntax::walk(decl, |n| {
         if n.kind() == "short_var_declaration" {
-            if let Some(found) = judge(n, source) {
-                findings.push(found);
-            }
+            judge(n, source, findings);
         }
         true
     });
@@ -100,7 +98,7 @@ enum Abandon<'t> {
     OneReceive(Node<'t>),
 }
 
-fn judge(decl: Node, source: &str) -> Option<Finding> {
+fn judge(decl: Node, source: &str, findings: &mut Vec<Finding>) -> Option<()> {
     let (name_node, make) = unbuffered_make(decl, source)?;
     let name = text(name_node, source);
     let func = syntax::enclosing_function(decl)?;
@@ -109,7 +107,7 @@ fn judge(decl: Node, source: &str) -> Option<Finding> {
     let mut receives: Vec<Node> = Vec::new();
     // `for x := range ch` in a goroutine started here, and plain sends of the function itself.
     let mut rangers: Vec<(Node, Node)> = Vec::new();
-    let mut parent_sends = 0;
+    let mut parent_sends: Vec<Node> = Vec::new();
     let mut plain = true;
     for id in syntax::identifiers_named(body, source, name) {
         if id == name_node || !plain {
@@ -138,7 +136,7 @@ fn judge(decl: Node, source: &str) -> Option<Finding> {
                     .and_then(|p| p.parent())
                     .is_some_and(|p| p.kind() != "communication_case")
             {
-                parent_sends += 1;
+                parent_sends.extend(parent);
             } else {
                 plain = false;
             }
@@ -188,10 +186,20 @@ fn judge(decl: Node, source: &str) -> Option<Finding> {
     if !plain {
         return None;
     }
-    if senders.is_empty() && receives.is_empty() && parent_sends > 0 && !rangers.is_empty() {
-        return never_closed(decl, name, &rangers, func, source);
+    if senders.is_empty() && receives.is_empty() && !parent_sends.is_empty() && !rangers.is_empty()
+    {
+        findings.extend(never_closed(decl, name, &rangers, func, source));
+        findings.extend(no_worker_started(
+            name,
+            &rangers,
+            &parent_sends,
+            func,
+            source,
+        ));
+        return Some(());
     }
-    if senders.len() != 1 || receives.is_empty() || parent_sends > 0 || !rangers.is_empty() {
+    if senders.len() != 1 || receives.is_empty() || !parent_sends.is_empty() || !rangers.is_empty()
+    {
         return None;
     }
     if receives.iter().any(|r| in_loop(*r, func)) {
@@ -205,7 +213,11 @@ fn judge(decl: Node, source: &str) -> Option<Finding> {
         return None;
     }
     let abandon = if sender.many {
-        (receives.len() == 1).then(|| Abandon::OneReceive(receives[0]))?
+        if receives.len() != 1 {
+            return None;
+        }
+        findings.extend(no_sender_started(name, sender, receives[0], func, source));
+        Abandon::OneReceive(receives[0])
     } else {
         abandoned_by_select(
             &receives,
@@ -216,7 +228,133 @@ fn judge(decl: Node, source: &str) -> Option<Finding> {
         .map(Abandon::Rival)
         .or_else(|| early_return(sender.go_statement, &receives, func).map(Abandon::Return))?
     };
-    Some(finding(make, name, sender, abandon, func, source))
+    findings.push(finding(make, name, sender, abandon, func, source));
+    Some(())
+}
+
+/// The loop that starts `go_statement`, when it may run no iteration: what must be empty or
+/// zero for that. A range over a literal or a count that is a constant always runs; so does one
+/// the function tests first (`if len(items) == 0`).
+fn may_start_none<'t>(
+    go_statement: Node<'t>,
+    func: Node<'t>,
+    source: &str,
+) -> Option<(Node<'t>, String)> {
+    let mut cur = go_statement.parent();
+    let for_statement = loop {
+        let p = cur?;
+        if p == func {
+            return None;
+        }
+        if p.kind() == "for_statement" {
+            break p;
+        }
+        cur = p.parent();
+    };
+    let header = for_statement
+        .named_children(&mut for_statement.walk())
+        .find(|c| matches!(c.kind(), "range_clause" | "for_clause"))?;
+    let (right, condition) = if header.kind() == "range_clause" {
+        let right = unparen(header.field("right")?);
+        if right.kind() != "identifier" {
+            return None; // a literal, a call, a field: out of sight
+        }
+        (right, format!("`{}` is empty", text(right, source)))
+    } else {
+        let condition = header.field("condition")?;
+        if condition.kind() != "binary_expression"
+            || condition.child(1).map(|op| text(op, source)) != Some("<")
+        {
+            return None;
+        }
+        let right = unparen(condition.field("right")?);
+        if right.kind() != "identifier" {
+            return None;
+        }
+        (right, format!("`{}` is 0", text(right, source)))
+    };
+    let bound = text(right, source);
+    // Only a parameter can be anything a caller chooses; and any use of it before the loop (a
+    // test, a default) may rule the empty case out.
+    let declared = syntax::declaration_in_scope(right, func, source)?;
+    if !declared
+        .parent()
+        .is_some_and(|p| p.kind() == "parameter_declaration")
+    {
+        return None;
+    }
+    let body = func.field("body")?;
+    let tested = syntax::identifiers_named(body, source, bound)
+        .iter()
+        .any(|id| id.start_byte() < for_statement.start_byte());
+    (!tested).then_some((for_statement, condition))
+}
+
+/// N-cast with no sender at all: the loop that starts the senders runs no iteration, and the
+/// one receive waits for ever.
+fn no_sender_started(
+    name: &str,
+    sender: &Sender,
+    receive: Node,
+    func: Node,
+    source: &str,
+) -> Option<Finding> {
+    if enclosing_select(receive).is_some() {
+        return None;
+    }
+    let (loop_node, condition) = may_start_none(sender.go_statement, func, source)?;
+    Some(zero_finding(
+        receive,
+        format!(
+            "this receive from `{name}` blocks for ever when {condition}: the loop at line {} \
+             then starts no goroutine to send; the goroutine running {} stays in memory",
+            line_of(loop_node),
+            function_name(func, source)
+        ),
+    ))
+}
+
+/// No close range with no worker at all: the function's first send waits for ever.
+fn no_worker_started(
+    name: &str,
+    rangers: &[(Node, Node)],
+    parent_sends: &[Node],
+    func: Node,
+    source: &str,
+) -> Option<Finding> {
+    let go_statement = rangers[0].0.parent()?.parent()?;
+    if rangers
+        .iter()
+        .any(|(literal, _)| literal.parent().and_then(|c| c.parent()) != Some(go_statement))
+    {
+        return None;
+    }
+    let (loop_node, condition) = may_start_none(go_statement, func, source)?;
+    let first = parent_sends.iter().min_by_key(|s| s.start_byte())?;
+    if first.start_byte() < loop_node.end_byte() {
+        return None;
+    }
+    Some(zero_finding(
+        *first,
+        format!(
+            "this send on the unbuffered channel `{name}` blocks for ever when {condition}: \
+             the loop at line {} then starts no worker to receive; the goroutine running {} \
+             stays in memory",
+            line_of(loop_node),
+            function_name(func, source)
+        ),
+    ))
+}
+
+fn zero_finding(at: Node, message: String) -> Finding {
+    Finding {
+        range: at.byte_range(),
+        code: Code::GoroutineLeak,
+        severity: Severity::Warning,
+        message,
+        related: vec![],
+        fixes: vec![],
+    }
 }
 
 /// The channels the goroutine sends on, as spelled: a `select` that receives from any of them
@@ -323,7 +461,7 @@ fn finding(
         ),
         Abandon::OneReceive(r) => format!(
             "a goroutine is started on every iteration of the loop and {function} receives once \
-             (line {}): all the others block",
+ (line {}): all the others block",
             line_of(r)
         ),
     };
@@ -334,7 +472,7 @@ fn finding(
         severity: Severity::Warning,
         message: format!(
             "this send on the unbuffered channel `{name}` blocks for ever when {why}; the \
-             goroutine and everything it references stay in memory"
+ goroutine and everything it references stay in memory"
         ),
         related: vec![],
         fixes,
@@ -399,8 +537,8 @@ fn never_closed(
         severity: Severity::Warning,
         message: format!(
             "nothing closes the channel `{name}`: once {function} has sent its last value and \
-             returned, this range waits for ever for the next; the goroutine and everything it \
-             references stay in memory"
+ returned, this range waits for ever for the next; the goroutine and everything it \
+ references stay in memory"
         ),
         related: vec![],
         fixes,

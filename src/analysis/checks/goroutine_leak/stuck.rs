@@ -158,7 +158,9 @@ fn chan_make(call: Node, source: &str) -> Option<bool> {
     }
     Some(match args.named_child_count() {
         1 => true,
-        _ => args.named_child(1).is_some_and(|n| text(n, source).trim() == "0"),
+        _ => args
+            .named_child(1)
+            .is_some_and(|n| text(n, source).trim() == "0"),
     })
 }
 
@@ -212,7 +214,9 @@ fn uses_of<'t>(declared: Node<'t>, decl: Node<'t>, source: &str) -> Option<Vec<N
         same_name
             .iter()
             .filter(|id| **id != declared)
-            .filter(|id| syntax::innermost_declaration(**id, same_name.iter().copied()) == Some(declared))
+            .filter(|id| {
+                syntax::innermost_declaration(**id, same_name.iter().copied()) == Some(declared)
+            })
             .copied()
             .collect(),
     )
@@ -229,7 +233,9 @@ fn channel_use(id: Node, source: &str) -> Use {
         "parenthesized_expression" => Use::Escape,
         "argument_list" => {
             let call = parent.parent();
-            let function = call.and_then(|c| c.field("function")).map(|f| text(f, source));
+            let function = call
+                .and_then(|c| c.field("function"))
+                .map(|f| text(f, source));
             match function {
                 Some("close") => Use::Close,
                 Some("len" | "cap") => Use::Neutral,
@@ -313,9 +319,9 @@ fn sync_stuck(call: Node, decl: Node, source: &str) -> Option<String> {
     // object to code out of sight.
     let mut methods = Vec::new();
     for id in &uses {
-        let selector = id.parent().filter(|p| {
-            p.kind() == "selector_expression" && p.field("operand") == Some(*id)
-        })?;
+        let selector = id
+            .parent()
+            .filter(|p| p.kind() == "selector_expression" && p.field("operand") == Some(*id))?;
         methods.push((text(selector.field("field")?, source), selector));
     }
     let name = text(operand, source);
@@ -385,7 +391,9 @@ fn wait_group_stuck(
     if methods.iter().any(|(m, _)| !matches!(*m, "Add" | "Wait")) {
         return None;
     }
-    let wait_statement = wait.parent().filter(|s| s.kind() == "expression_statement")?;
+    let wait_statement = wait
+        .parent()
+        .filter(|s| s.kind() == "expression_statement")?;
     let positive_add_before = methods.iter().any(|(m, selector)| {
         *m == "Add"
             && selector.parent().is_some_and(|call| {
@@ -394,13 +402,19 @@ fn wait_group_stuck(
                     s.parent() == wait_statement.parent() && s.end_byte() <= wait.start_byte()
                 }) && call
                     .field("arguments")
-                    .and_then(|a| (a.named_child_count() == 1).then(|| a.named_child(0)).flatten())
+                    .and_then(|a| {
+                        (a.named_child_count() == 1)
+                            .then(|| a.named_child(0))
+                            .flatten()
+                    })
                     .and_then(|a| text(a, source).parse::<u64>().ok())
                     .is_some_and(|n| n > 0)
             })
     });
     positive_add_before.then(|| {
-        format!("`{name}.Add` counts up and nothing ever calls `{name}.Done`, so `Wait` never returns")
+        format!(
+            "`{name}.Add` counts up and nothing ever calls `{name}.Done`, so `Wait` never returns"
+        )
     })
 }
 
@@ -422,7 +436,9 @@ fn double_lock(
     {
         return None;
     }
-    let statement = call.parent().filter(|s| s.kind() == "expression_statement")?;
+    let statement = call
+        .parent()
+        .filter(|s| s.kind() == "expression_statement")?;
     let mut previous = statement.prev_named_sibling();
     while let Some(p) = previous {
         if !syntax::identifiers_named(p, source, name).is_empty() {

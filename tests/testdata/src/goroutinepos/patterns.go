@@ -63,7 +63,7 @@ func first(urls []string) *Page {
 			ch <- download(u) // want `goroutine-leak: .* a goroutine is started on every iteration of the loop and .first. receives once \(line 66\)`
 		}()
 	}
-	return <-ch
+	return <-ch // want `goroutine-leak: this receive from .ch. blocks for ever when .urls. is empty: the loop at line 61 then starts no goroutine to send`
 }
 
 // A timer as the rival.
@@ -87,6 +87,36 @@ func process(items []string, workers int) {
 	for i := 0; i < workers; i++ {
 		go func() {
 			for item := range ch { // want `goroutine-leak: nothing closes the channel .ch.: once .process. has sent its last value and returned, this range waits for ever`
+				_ = download(item)
+			}
+		}()
+	}
+	for _, item := range items {
+		ch <- item // want `goroutine-leak: this send on the unbuffered channel .ch. blocks for ever when .workers. is 0: the loop at line 87 then starts no worker`
+	}
+}
+
+// N-cast again, but the function rules the empty case out first: the one receive is answered.
+func firstOfSome(urls []string) *Page {
+	if len(urls) == 0 {
+		return nil
+	}
+	ch := make(chan *Page)
+	for _, u := range urls {
+		go func() {
+			ch <- download(u) // want `goroutine-leak: .* a goroutine is started on every iteration of the loop`
+		}()
+	}
+	return <-ch
+}
+
+// The number of workers is a constant: the loop always starts some.
+func processFixed(items []string) {
+	const workers = 4
+	ch := make(chan string)
+	for i := 0; i < workers; i++ {
+		go func() {
+			for item := range ch { // want `goroutine-leak: nothing closes the channel .ch.`
 				_ = download(item)
 			}
 		}()
