@@ -277,9 +277,9 @@ fn may_start_none<'t>(
     // Only a parameter can be anything a caller chooses; and any use of it before the loop (a
     // test, a default) may rule the empty case out.
     let declared = syntax::declaration_in_scope(right, func, source)?;
-    if !declared
+    if declared
         .parent()
-        .is_some_and(|p| p.kind() == "parameter_declaration")
+        .is_none_or(|p| p.kind() != "parameter_declaration")
     {
         return None;
     }

@@ -450,11 +450,12 @@ fn double_lock(
             } else {
                 return None;
             };
-            let deadlocks = match (kind, held, method) {
-                (SyncKind::Mutex, "Lock", "Lock") => true,
-                (SyncKind::RwMutex, "Lock", _) | (SyncKind::RwMutex, "RLock", "Lock") => true,
-                _ => false,
-            };
+            let deadlocks = matches!(
+                (kind, held, method),
+                (SyncKind::Mutex, "Lock", "Lock")
+                    | (SyncKind::RwMutex, "Lock", _)
+                    | (SyncKind::RwMutex, "RLock", "Lock")
+            );
             return deadlocks.then(|| {
                 format!(
                     "`{name}` is already held by this goroutine (`{name}.{held}()` at line {}) \
