@@ -762,3 +762,54 @@ fn oversized_files_in_a_folder_are_named_as_skipped() {
     assert_eq!(out.status.code(), Some(1), "stderr: {err}");
     assert!(stdout(&out).contains("small.go:6:7: unstopped-ticker"));
 }
+
+/// `leakls check .` in a package folder reads the go.mod above the working directory: here its
+/// `go 1.26` means the runtime collects the abandoned timer, so there is nothing to report. (It
+/// once stopped at the relative path's first folder and judged the file as Go before 1.23.)
+#[test]
+fn a_relative_path_finds_the_go_mod_above_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/m\n\ngo 1.26\n",
+    )
+    .unwrap();
+    let package = dir.path().join("poll");
+    fs::create_dir(&package).unwrap();
+    fs::write(
+        package.join("poll.go"),
+        "package poll\n\nimport \"time\"\n\nfunc Poll(stop, work chan struct{}) {\n\tfor {\n\t\tselect {\n\t\tcase <-stop:\n\t\t\treturn\n\t\tcase <-work:\n\t\tcase <-time.After(time.Second):\n\t\t}\n\t}\n}\n",
+    )
+    .unwrap();
+    let inside = leakls(&package, &["check", "."]);
+    let from_root = leakls(dir.path(), &["check", "poll"]);
+    assert_eq!(inside.status.code(), Some(0), "{}", stdout(&inside));
+    assert_eq!(from_root.status.code(), Some(0), "{}", stdout(&from_root));
+    // The same file in a module on Go 1.22 is reported, from either folder.
+    fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/m\n\ngo 1.22\n",
+    )
+    .unwrap();
+    let inside = leakls(&package, &["check", "."]);
+    assert_eq!(inside.status.code(), Some(1), "{}", stdout(&inside));
+    assert!(
+        stdout(&inside).contains("after-in-loop"),
+        "{}",
+        stdout(&inside)
+    );
+}
+
+/// In a command, the declarations the timer checks judge again once the module is indexed keep
+/// their `goroutine-leak` findings (the second pass once replaced them all).
+#[test]
+fn a_command_keeps_its_goroutine_leak_findings() {
+    let dir = fixture_copy("goroutinemain");
+    let out = leakls(dir.path(), &["check", "."]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("main.go:13:3: goroutine-leak:"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -73,6 +73,10 @@ impl ModuleCache {
     }
 
     pub fn gomod_for(&self, file: &Path) -> Option<Arc<GoModFile>> {
+        // A relative path (`leakls check .` in a package folder) must still reach the go.mod
+        // above the working directory.
+        let absolute = std::path::absolute(file);
+        let file = absolute.as_deref().unwrap_or(file);
         let mut visited = Vec::new();
         let mut found = None;
         let mut dir = file.parent();

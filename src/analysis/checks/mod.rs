@@ -27,7 +27,7 @@ use tree_sitter::{Node, Tree};
 
 use super::module::{EmptyIndex, ModuleIndex};
 use super::syntax::{self, TimeImport};
-use super::{FileContext, Finding, Severity};
+use super::{Code, FileContext, Finding, Severity};
 
 /// The `time` functions the checks care about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -260,9 +260,7 @@ pub fn run_all_reporting(
     }
     // A goroutine that sends on a channel its starter may stop receiving from.
     for decl in candidate_declarations(root, source, &["go func"]) {
-        if !shallow_enough(decl, &mut too_deep)
-            || !file.settings.enabled(crate::analysis::Code::GoroutineLeak)
-        {
+        if !shallow_enough(decl, &mut too_deep) || !file.settings.enabled(Code::GoroutineLeak) {
             continue;
         }
         let line = Some(decl.start_position().row + 1);
@@ -298,7 +296,7 @@ pub fn judge_pending(
     skipped: &mut Vec<Skipped>,
 ) {
     let is_pending = |at: usize| pending.iter().any(|r| r.contains(&at));
-    findings.retain(|f| !is_pending(f.range.start));
+    findings.retain(|f| !is_pending(f.range.start) || !JUDGED_WITH_INDEX.contains(&f.code));
     let root = tree.root_node();
     let time = TimeImport::find(root, source);
     let timers = TimerChecks::new(root, source, file, module, &time);
@@ -313,6 +311,16 @@ pub fn judge_pending(
         findings.extend(slice_retains(decl, source, file, module, skipped).0);
     }
 }
+
+/// The checks that may leave a declaration pending until the index is complete: a second pass
+/// replaces their findings there, and only theirs (a `goroutine-leak` finding of the first pass
+/// stands).
+const JUDGED_WITH_INDEX: [Code; 4] = [
+    Code::UnstoppedTicker,
+    Code::TimeTick,
+    Code::AfterInLoop,
+    Code::SliceRetains,
+];
 
 /// `slice-retains` on one declaration: its findings, and whether it needs the complete index.
 fn slice_retains(

@@ -1,0 +1,3 @@
+module leakls.test/goroutinemain
+
+go 1.22
