@@ -28,6 +28,19 @@ pub struct Index {
     pub modules: ModuleCache,
 }
 
+/// `dir` relative to the module root `root`. A relative `dir` under a root found above the
+/// working directory (absolute) is made absolute first.
+fn below(dir: &Path, root: &Path) -> Option<PathBuf> {
+    if let Ok(rel) = dir.strip_prefix(root) {
+        return Some(rel.to_path_buf());
+    }
+    if dir.is_relative() && root.is_absolute() {
+        let absolute = std::path::absolute(dir).ok()?;
+        return absolute.strip_prefix(root).ok().map(Path::to_path_buf);
+    }
+    None
+}
+
 impl Index {
     /// The import path of the package in `dir`: the module path plus the folder's place in the
     /// module, or a name made from the folder outside any module.
@@ -35,7 +48,7 @@ impl Index {
         let dir = file.parent().unwrap_or(Path::new(""));
         if let Some(gomod) = self.modules.gomod_for(file) {
             let root = gomod.path.parent().unwrap_or(Path::new(""));
-            if let (Some(module), Ok(rel)) = (&gomod.gomod.module, dir.strip_prefix(root)) {
+            if let (Some(module), Some(rel)) = (&gomod.gomod.module, below(dir, root)) {
                 let rel = rel.to_string_lossy().replace('\\', "/");
                 // The standard library's module is "std", but its packages are imported as "net/http".
                 return match (module.as_str(), rel.is_empty()) {
@@ -56,7 +69,7 @@ impl Index {
             return String::new(); // outside any module: the folders above mean nothing
         };
         let root = gomod.path.parent().unwrap_or(Path::new(""));
-        dir.strip_prefix(root)
+        below(dir, root)
             .map(|rel| rel.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default()
     }

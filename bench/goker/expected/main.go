@@ -83,8 +83,9 @@ func main() {
 	for i := range leaks {
 		if s, ok := spans[leaks[i].Func]; ok {
 			leaks[i].File, leaks[i].Start, leaks[i].End, leaks[i].Inner = s.file, s.start, s.end, s.inner
-			for _, name := range s.calls {
-				if c, ok := spans[name]; ok && name != leaks[i].Func {
+			for _, call := range s.calls {
+				name, ok := resolve(call, s.file, spans)
+				if c := spans[name]; ok && name != leaks[i].Func {
 					leaks[i].Callees = append(leaks[i].Callees, Callee{name, c.file, c.start, c.end, c.inner})
 				}
 			}
@@ -95,6 +96,25 @@ func main() {
 	if err := out.Encode(leaks); err != nil {
 		os.Exit(1)
 	}
+}
+
+// resolve names the function a call reaches: a plain name is the program's function of that
+// name; `.M` is the method M (with a receiver) of the caller's file when that file declares exactly one.
+func resolve(call, file string, spans map[string]span) (string, bool) {
+	if !strings.HasPrefix(call, ".") {
+		_, ok := spans[call]
+		return call, ok
+	}
+	var found []string
+	for name, s := range spans {
+		if s.file == file && strings.HasSuffix(name, ")"+call) {
+			found = append(found, name)
+		}
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	return found[0], true
 }
 
 var leakRE = regexp.MustCompile(`^(.*?)(?:\\\(\.\*|\.\*) \\\[(.*)\\\]$`)
@@ -207,8 +227,11 @@ func record(fset *token.FileSet, file, name string, n ast.Node, body *ast.BlockS
 	count := 0
 	ast.Inspect(body, func(c ast.Node) bool {
 		if call, ok := c.(*ast.CallExpr); ok {
-			if id, ok := call.Fun.(*ast.Ident); ok {
-				calls = append(calls, id.Name)
+			switch fun := call.Fun.(type) {
+			case *ast.Ident:
+				calls = append(calls, fun.Name)
+			case *ast.SelectorExpr:
+				calls = append(calls, "."+fun.Sel.Name) // a method: resolved by name in its file
 			}
 		}
 		lit, ok := c.(*ast.FuncLit)

@@ -271,6 +271,22 @@ pub fn run_all_reporting(
         });
         out.findings.extend(found.unwrap_or_default());
     }
+    // A method that locks its receiver's mutex again while it holds it.
+    for decl in candidate_declarations(root, source, &["Lock()"]) {
+        if decl.kind() != "method_declaration"
+            || !shallow_enough(decl, &mut too_deep)
+            || !file.settings.enabled(Code::GoroutineLeak)
+        {
+            continue;
+        }
+        let line = Some(decl.start_position().row + 1);
+        let found = contain("goroutine-leak", line, skipped, || {
+            let mut found = Vec::new();
+            goroutine_leak::check_locks(decl, source, &mut found);
+            found
+        });
+        out.findings.extend(found.unwrap_or_default());
+    }
     skipped.extend(too_deep.into_iter().map(|line| Skipped {
         check: "every check",
         line: Some(line),

@@ -8,8 +8,10 @@
 //! - [`stuck`]: the operation can never proceed on any path: a nil channel, a channel nothing
 //!   else can reach, `select {}`, a second `Lock` of a mutex only this goroutine holds, a
 //!   `Wait` that nothing can ever release.
+//! - [`relock`]: a method locks its receiver's mutex again while it holds it.
 
 mod abandoned;
+mod relock;
 mod stuck;
 
 use tree_sitter::Node;
@@ -17,10 +19,15 @@ use tree_sitter::Node;
 use crate::analysis::syntax::{self, unparen, Fields};
 use crate::analysis::Finding;
 
-/// The findings of one top-level declaration.
+/// The findings of one top-level declaration that starts a goroutine (`go func`).
 pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
     abandoned::check(decl, source, findings);
     stuck::check(decl, source, findings);
+}
+
+/// The findings of one method declaration that locks something (`Lock()`).
+pub fn check_locks(decl: Node, source: &str, findings: &mut Vec<Finding>) {
+    relock::check(decl, source, findings);
 }
 
 /// A `go func() { ... }()` statement's literal.
