@@ -85,7 +85,9 @@ fn in_loop(n: Node, within: Node) -> bool {
 }
 
 struct Sender<'t> {
-    send: Node<'t>,
+    /// Its sends on the channel, in order: one on each path (each but the last is followed by a
+    /// `return`).
+    sends: Vec<Node<'t>>,
     literal: Node<'t>,
     go_statement: Node<'t>,
     /// Started in a loop of the function: one goroutine per iteration.
@@ -103,6 +105,11 @@ fn judge(decl: Node, source: &str, findings: &mut Vec<Finding>) -> Option<()> {
     let name = text(name_node, source);
     let func = syntax::enclosing_function(decl)?;
     let body = func.field("body")?;
+    // Made in a loop's body: each iteration has a channel of its own, and the body is what
+    // uses it (a `return` there leaves the function, a `select` there is met once per channel).
+    let scope = syntax::enclosing_loop(decl, func)
+        .and_then(|l| l.field("body"))
+        .unwrap_or(func);
     let mut senders: Vec<Sender> = Vec::new();
     let mut receives: Vec<Node> = Vec::new();
     // `for x := range ch` in a goroutine started here, and plain sends of the function itself.
@@ -168,22 +175,24 @@ fn judge(decl: Node, source: &str, findings: &mut Vec<Finding>) -> Option<()> {
                     .is_some_and(|p| p.kind() != "communication_case")
                     && !in_loop(send, owner) =>
             {
-                if senders.iter().any(|s| s.literal == owner) {
-                    plain = false; // two sends: the double-send shape, not judged here
+                if let Some(sender) = senders.iter_mut().find(|s| s.literal == owner) {
+                    sender.sends.push(send);
                     continue;
                 }
                 let go_statement = go_statement.expect("checked above");
                 senders.push(Sender {
-                    send,
+                    sends: vec![send],
                     literal: owner,
                     go_statement,
-                    many: in_loop(go_statement, func),
+                    many: in_loop(go_statement, scope),
                 });
             }
+            // `close(ch)` by the goroutine after its send: it still waits at the send first.
+            (true, None) if closes_after_sends(id, owner, source) => {}
             _ => plain = false,
         }
     }
-    if !plain {
+    if !plain || senders.iter().any(|s| !one_send_per_path(&s.sends)) {
         return None;
     }
     if senders.is_empty() && receives.is_empty() && !parent_sends.is_empty() && !rangers.is_empty()
@@ -202,7 +211,7 @@ fn judge(decl: Node, source: &str, findings: &mut Vec<Finding>) -> Option<()> {
     {
         return None;
     }
-    if receives.iter().any(|r| in_loop(*r, func)) {
+    if receives.iter().any(|r| in_loop(*r, scope)) {
         return None;
     }
     let sender = &senders[0];
@@ -221,12 +230,12 @@ fn judge(decl: Node, source: &str, findings: &mut Vec<Finding>) -> Option<()> {
     } else {
         abandoned_by_select(
             &receives,
-            func,
+            scope,
             &sent_channels(sender.literal, source),
             source,
         )
         .map(Abandon::Rival)
-        .or_else(|| early_return(sender.go_statement, &receives, func).map(Abandon::Return))?
+        .or_else(|| early_return(sender.go_statement, &receives, scope).map(Abandon::Return))?
     };
     findings.push(finding(make, name, sender, abandon, func, source));
     Some(())
@@ -403,6 +412,10 @@ fn abandoned_by_select<'t>(
             *other != case
                 && matches!(other.kind(), "communication_case" | "default_case")
                 && !receives_from(*other, sent, source)
+                // A case that receives in its body waits for the goroutine too.
+                && !receives
+                    .iter()
+                    .any(|r| other.byte_range().contains(&r.start_byte()))
         });
         if rival.is_some() {
             return rival;
@@ -461,31 +474,56 @@ fn finding(
         ),
         Abandon::OneReceive(r) => format!(
             "a goroutine is started on every iteration of the loop and {function} receives once \
- (line {}): all the others block",
+             (line {}): all the others block",
             line_of(r)
         ),
     };
     let fixes = buffer_fix(make, sender, source).into_iter().collect();
+    let first = sender.sends[0];
+    let others = if sender.sends.len() > 1 {
+        let lines: Vec<String> = sender.sends[1..]
+            .iter()
+            .map(|s| line_of(*s).to_string())
+            .collect();
+        format!(
+            " (as does its send at line {} on another path)",
+            lines.join(", ")
+        )
+    } else {
+        String::new()
+    };
     Finding {
-        range: sender.send.byte_range(),
+        range: first.byte_range(),
         code: Code::GoroutineLeak,
         severity: Severity::Warning,
         message: format!(
-            "this send on the unbuffered channel `{name}` blocks for ever when {why}; the \
- goroutine and everything it references stay in memory"
+            "this send on the unbuffered channel `{name}` blocks for ever when {why}{others}; \
+             the goroutine and everything it references stay in memory"
         ),
         related: vec![],
         fixes,
     }
 }
 
-/// `make(chan T, 1)` for one goroutine that sends once and does nothing after: the send then
-/// never waits, and nothing it did before changes.
+/// `make(chan T, 1)` for one goroutine that sends once on each path and does nothing after
+/// (each send is its last statement or followed by `return`, and it defers nothing): the send
+/// then never waits, and nothing it did before changes.
 fn buffer_fix(make: Node, sender: &Sender, source: &str) -> Option<Fix> {
     if sender.many {
         return None;
     }
-    if last_statement(sender.literal)? != sender.send {
+    let last = last_statement(sender.literal)?;
+    let ends_there =
+        |send: &Node| *send == last || next_statement(*send).is_some_and(is_bare_return);
+    if !sender.sends.iter().all(ends_there) {
+        return None;
+    }
+    let mut defers = false;
+    syntax::walk(sender.literal.field("body")?, |n| {
+        defers |= n.kind() == "defer_statement";
+        !defers && !syntax::is_function(n.kind())
+    });
+    if defers {
         return None;
     }
     let args = make.field("arguments")?;
@@ -495,6 +533,66 @@ fn buffer_fix(make: Node, sender: &Sender, source: &str) -> Option<Fix> {
         title: format!("Buffer the channel for its one send: {new_text}"),
         edits: vec![Edit::replace(make.byte_range(), new_text)],
     })
+}
+
+/// Sends on exclusive paths: each but the last is followed by a `return` in its block.
+fn one_send_per_path(sends: &[Node]) -> bool {
+    sends.len() <= 1
+        || sends[..sends.len() - 1]
+            .iter()
+            .all(|s| next_statement(*s).is_some_and(|n| n.kind() == "return_statement"))
+}
+
+/// The statement after `s` in its list, comments aside.
+fn next_statement(s: Node) -> Option<Node> {
+    let mut next = s.next_named_sibling();
+    while let Some(n) = next {
+        if n.kind() != "comment" {
+            return Some(n);
+        }
+        next = n.next_named_sibling();
+    }
+    None
+}
+
+/// `return` with no values.
+fn is_bare_return(n: Node) -> bool {
+    n.kind() == "return_statement" && n.named_child_count() == 0
+}
+
+/// `close(ch)` (the identifier `id`) as a statement of the goroutine `literal`'s body, after
+/// a send of it on `ch` and before none.
+fn closes_after_sends(id: Node, literal: Node, source: &str) -> bool {
+    let Some(call) = id
+        .parent()
+        .filter(|p| p.kind() == "argument_list")
+        .and_then(|a| a.parent())
+    else {
+        return false;
+    };
+    let is_close = call.field("function").map(|f| text(f, source)) == Some("close");
+    let statement = call.parent().filter(|s| s.kind() == "expression_statement");
+    let Some(statement) = statement.filter(|_| is_close) else {
+        return false;
+    };
+    if in_loop(statement, literal) {
+        return false;
+    }
+    let name = text(id, source);
+    let (mut before, mut after) = (false, false);
+    syntax::walk(literal, |n| {
+        if n.kind() == "send_statement"
+            && n.field("channel").map(|c| text(unparen(c), source)) == Some(name)
+        {
+            if n.start_byte() > statement.start_byte() {
+                after = true;
+            } else {
+                before = true;
+            }
+        }
+        !after
+    });
+    before && !after
 }
 
 /// `case v := <-ch:` or `case <-ch:` with `ch` one of `channels`.
@@ -537,8 +635,8 @@ fn never_closed(
         severity: Severity::Warning,
         message: format!(
             "nothing closes the channel `{name}`: once {function} has sent its last value and \
- returned, this range waits for ever for the next; the goroutine and everything it \
- references stay in memory"
+             returned, this range waits for ever for the next; the goroutine and everything it \
+             references stay in memory"
         ),
         related: vec![],
         fixes,

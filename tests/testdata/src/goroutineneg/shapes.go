@@ -153,3 +153,50 @@ func forever(next func() string) {
 		ch <- next()
 	}
 }
+
+// A channel per iteration whose every case waits for the goroutine: the timeout case receives
+// in its body.
+func probeDrained(ctx context.Context, stop chan bool) {
+	for {
+		results := make(chan bool)
+		go func() {
+			results <- true
+			close(results)
+		}()
+		select {
+		case <-results:
+		case <-ctx.Done():
+			<-results
+		}
+		select {
+		case <-stop:
+			return
+		default:
+		}
+	}
+}
+
+// Two sends on one path: the double-send shape, not judged by this rule.
+func sendsTwice(ctx context.Context) {
+	ch := make(chan int)
+	go func() {
+		ch <- 1
+		ch <- 2
+	}()
+	select {
+	case <-ch:
+	case <-ctx.Done():
+	}
+}
+
+// A goroutine that only closes: the receive returns at once.
+func closerOnly(ctx context.Context) {
+	ch := make(chan int)
+	go func() {
+		close(ch)
+	}()
+	select {
+	case <-ch:
+	case <-ctx.Done():
+	}
+}
