@@ -1,9 +1,10 @@
 //! The goroutine-leak quick-fixes, run: a program calls a function whose goroutine is abandoned
-//! by a `select` 200 times, one whose workers range over a channel nothing closes 100 times, and
-//! one that abandons the goroutine of its last round (which answers on one of two paths) 100
-//! times, and counts its goroutines (`runtime.NumGoroutine`). Before the fixes the blocked goroutines
-//! are all still there; after leakls's fixes (`make(chan T, 1)`, `defer close(ch)`) none is,
-//! and the functions still do what they did.
+//! by a `select` 200 times, one whose workers range over a channel nothing closes 100 times, one
+//! that abandons the goroutine of its last round (which answers on one of two paths) 100 times,
+//! and one whose abandoned goroutine defers a count 100 times; then it counts its goroutines
+//! (`runtime.NumGoroutine`). Before the fixes the blocked goroutines are all still there; after
+//! leakls's fixes (`make(chan T, 1)`, `defer close(ch)`, a `select` with `<-ctx.Done()`) none
+//! is, every deferred count has run, and the functions still do what they did.
 
 use std::fs;
 use std::path::Path;
@@ -14,7 +15,10 @@ use leakls::workspace::batch;
 
 const FETCH: &str = r#"package fetch
 
-import "context"
+import (
+	"context"
+	"sync/atomic"
+)
 
 type Page struct{ Body []byte }
 
@@ -54,6 +58,24 @@ func Poll(stop <-chan struct{}, answers chan<- bool) {
 		case v := <-done:
 			answers <- v == !odd
 		}
+	}
+}
+
+// Finished counts the goroutines of FetchCounted that ended.
+var Finished atomic.Int64
+
+// FetchCounted is Fetch with a goroutine that defers its bookkeeping.
+func FetchCounted(ctx context.Context, url string) (*Page, error) {
+	ch := make(chan *Page)
+	go func() {
+		defer Finished.Add(1)
+		ch <- download(url)
+	}()
+	select {
+	case p := <-ch:
+		return p, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 }
 
@@ -105,12 +127,16 @@ func main() {
 		fetch.Poll(stop, answers)
 	}
 	close(answers)
+	for i := 0; i < 100; i++ {
+		fetch.FetchCounted(done, "x")
+	}
 	right := true
 	for a := range answers {
 		right = right && a
 	}
 	time.Sleep(200 * time.Millisecond) // every goroutine has run to where it waits
-	fmt.Println(runtime.NumGoroutine()-before, gaveUp > 0, string(p.Body), err, len(seen), right)
+	fmt.Println(runtime.NumGoroutine()-before, gaveUp > 0, string(p.Body), err, len(seen), right,
+		fetch.Finished.Load() == 100)
 }
 "#;
 
@@ -152,7 +178,7 @@ fn the_buffer_fix_lets_every_abandoned_goroutine_end() {
     );
     assert_eq!(
         fields[1..],
-        ["true", "page", "<nil>", "200", "true"],
+        ["true", "page", "<nil>", "200", "true", "false"],
         "{before}"
     );
 
@@ -164,7 +190,7 @@ fn the_buffer_fix_lets_every_abandoned_goroutine_end() {
         .filter(|f| f.code.as_str() == "goroutine-leak")
         .collect();
     // Process's own send also waits for ever when it starts no worker: reported, with no fix.
-    assert_eq!(findings.len(), 4, "{findings:#?}");
+    assert_eq!(findings.len(), 5, "{findings:#?}");
     let unfixable: Vec<_> = findings.iter().filter(|f| f.fixes.is_empty()).collect();
     assert_eq!(unfixable.len(), 1, "{unfixable:#?}");
     assert!(
@@ -192,6 +218,13 @@ fn the_buffer_fix_lets_every_abandoned_goroutine_end() {
         titles.iter().any(|t| t.contains("make(chan bool, 1)")),
         "{titles:?}"
     );
+    // FetchCounted's goroutine defers: it gets the select, not the buffer.
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains("select with `<-ctx.Done()`")),
+        "{titles:?}"
+    );
     let (fixed, skipped) = fix::apply(FETCH, &edits);
     assert!(skipped.is_empty());
     fs::write(&file, fixed).unwrap();
@@ -199,7 +232,7 @@ fn the_buffer_fix_lets_every_abandoned_goroutine_end() {
     let after = go_run(dir.path());
     assert_eq!(
         after.split_whitespace().collect::<Vec<_>>(),
-        ["0", "true", "page", "<nil>", "200", "true"],
+        ["0", "true", "page", "<nil>", "200", "true", "true"],
         "after the fix no goroutine is left, and Fetch answers as before (before: {before})"
     );
 }

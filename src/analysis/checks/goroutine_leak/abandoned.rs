@@ -463,6 +463,10 @@ fn finding(
     source: &str,
 ) -> Finding {
     let function = function_name(func, source);
+    let rival = match abandon {
+        Abandon::Rival(case) => Some(case),
+        _ => None,
+    };
     let why = match abandon {
         Abandon::Return(r) => format!(
             "{function} can return at line {} before it receives from `{name}`",
@@ -478,7 +482,10 @@ fn finding(
             line_of(r)
         ),
     };
-    let fixes = buffer_fix(make, sender, source).into_iter().collect();
+    let fixes = buffer_fix(make, sender, source)
+        .into_iter()
+        .chain(rival.and_then(|case| select_fix(case, sender, source)))
+        .collect();
     let first = sender.sends[0];
     let others = if sender.sends.len() > 1 {
         let lines: Vec<String> = sender.sends[1..]
@@ -532,6 +539,91 @@ fn buffer_fix(make: Node, sender: &Sender, source: &str) -> Option<Fix> {
     Some(Fix {
         title: format!("Buffer the channel for its one send: {new_text}"),
         edits: vec![Edit::replace(make.byte_range(), new_text)],
+    })
+}
+
+/// Each send in a `select` with the rival case's own wait (`<-ctx.Done()`, `<-done`), when the
+/// goroutine can name it and each send ends its path: the goroutine then gives up when its
+/// starter does. When the starter receives, the send happens as before; when the starter gave
+/// up, the goroutine now ends instead of waiting, and runs its deferred calls.
+fn select_fix(rival: Node, sender: &Sender, source: &str) -> Option<Fix> {
+    if sender.many || rival.kind() != "communication_case" {
+        return None;
+    }
+    let waits_on = rival.field("communication")?;
+    let receive = match waits_on.kind() {
+        "expression_statement" => waits_on.named_child(0)?,
+        "receive_statement" if waits_on.field("left").is_none() => waits_on.field("right")?,
+        _ => return None,
+    };
+    if receive.kind() != "unary_expression" || receive.child(0)?.kind() != "<-" {
+        return None;
+    }
+    let operand = unparen(receive.field("operand")?);
+    // `ctx.Done()`, `done`, `s.done`: the same channel whichever goroutine evaluates it.
+    let base = match operand.kind() {
+        "call_expression" => {
+            let f = operand.field("function")?;
+            if f.kind() != "selector_expression"
+                || text(f.field("field")?, source) != "Done"
+                || operand.field("arguments")?.named_child_count() != 0
+            {
+                return None;
+            }
+            unparen(f.field("operand")?)
+        }
+        "identifier" => operand,
+        "selector_expression" => unparen(operand.field("operand")?),
+        _ => return None,
+    };
+    if base.kind() != "identifier" {
+        return None;
+    }
+    // The goroutine must see the same variable: no declaration of that name inside it.
+    let shadowed = syntax::identifiers_named(sender.literal, source, text(base, source))
+        .into_iter()
+        .any(syntax::declares_variable);
+    // ... and the starter must not point that variable elsewhere later.
+    let func = syntax::enclosing_function(sender.go_statement)?;
+    let reassigned = syntax::identifiers_named(func, source, text(base, source))
+        .into_iter()
+        .any(|id| {
+            id.parent().and_then(|l| l.parent()).is_some_and(|a| {
+                a.kind() == "assignment_statement"
+                    && a.field("left")
+                        .is_some_and(|l| l.byte_range().contains(&id.start_byte()))
+            })
+        });
+    if shadowed || reassigned {
+        return None;
+    }
+    let last = last_statement(sender.literal)?;
+    let ends_there =
+        |send: &Node| *send == last || next_statement(*send).is_some_and(is_bare_return);
+    if !sender.sends.iter().all(ends_there) {
+        return None;
+    }
+    let wait = text(receive, source);
+    let edits = sender
+        .sends
+        .iter()
+        .map(|send| {
+            let indent = crate::analysis::fix::indentation(source, send.start_byte());
+            let nl = if source.contains("\r\n") {
+                "\r\n"
+            } else {
+                "\n"
+            };
+            // Continuation lines of the send move one level in, as gofmt has them.
+            let inner = text(*send, source).replace(nl, &format!("{nl}\t"));
+            let new_text =
+                format!("select {{{nl}{indent}case {inner}:{nl}{indent}case {wait}:{nl}{indent}}}");
+            Edit::replace(send.byte_range(), new_text)
+        })
+        .collect();
+    Some(Fix {
+        title: format!("Give up the send when the caller does: select with `{wait}`"),
+        edits,
     })
 }
 
