@@ -9,8 +9,11 @@ against the leaks runtime/goroutineleakprofile_test.go expects. Nobody here wrot
 An expected leak counts as found when leakls reports `goroutine-leak` on a line of the function
 it names (F.func1 is F's first function literal, as the compiler names it), outside the function
 literals nested in it (those are other goroutines), or on such a line of a function of the
-program it calls by name: the leaking goroutine's stack holds that frame above it, and the
-operation that blocks may be there (`--list found` says which matches came through a callee). Recall is printed per group; for the GoKer
+program it calls by name (a method by its name, when the file declares one method of that
+name): the leaking goroutine's stack holds that frame above it, and the operation that blocks
+may be there (`--list found` says which matches came through a callee). The finding must say
+the goroutine waits on what the profile says it waits on: a channel, a mutex, a WaitGroup or a
+Cond. Recall is printed per group; for the GoKer
 kernels also for the channel leaks alone (waiting in `chan send`, `chan receive` or `select`).
 Findings that match no expected leak are listed too: in a test such as NoLeakGlobal they are
 false. The answer key comes from bench/goker/expected/main.go (go run, standard library only).
@@ -55,6 +58,29 @@ def run_check(leakls, program):
     return [f for f in json.loads(out.stdout or "[]") if f["code"] == "goroutine-leak"]
 
 
+def waits_on(wait_reason):
+    """What a goroutine the profile lists is blocked on: channel, mutex, waitgroup or cond."""
+    if wait_reason.startswith(CHANNEL):
+        return "channel"
+    if "WaitGroup" in wait_reason:
+        return "waitgroup"
+    if "Cond" in wait_reason:
+        return "cond"
+    return "mutex"
+
+
+def reported_wait(finding):
+    """The same, for what a finding says blocks."""
+    message = finding["message"]
+    if "`Lock`" in message or "mutex" in message or "already held" in message:
+        return "mutex"
+    if "WaitGroup" in message or ".Done`" in message:
+        return "waitgroup"
+    if "`Signal`" in message:
+        return "cond"
+    return "channel"
+
+
 def inside(f, file, start, end, inner):
     path = f["path"].removeprefix("./")
     line = f["line"]
@@ -65,6 +91,7 @@ def found_by(leak, found):
     """The finding that reports this leak, and the callee it is in (None: in the function)."""
     if not leak.get("file"):
         return None, None
+    found = [f for f in found if reported_wait(f) == waits_on(leak["wait_reason"])]
     for f in found:
         if inside(f, leak["file"], leak["start"], leak["end"], leak.get("inner", [])):
             return f, None

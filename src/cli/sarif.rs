@@ -27,7 +27,7 @@ fn short_description(code: Code) -> &'static str {
         Code::UnstoppedTicker => "A time.NewTicker (in a local variable or a struct field) is never stopped",
         Code::TimeTick => "time.Tick in a function that can return: nothing can ever stop its ticker",
         Code::AfterInLoop => "time.After in a select in a loop starts a new timer on every iteration",
-        Code::GoroutineLeak => "a goroutine sends on a channel its starter may stop receiving from, and blocks for ever",
+        Code::GoroutineLeak => "a goroutine blocks for ever: on a channel whose other side gave up, on an operation nothing can complete, or on a mutex it already holds",
         Code::SliceRetains => "A long-lived slice of pointers loses elements from the front or back without clearing them",
         Code::GlobalGrowth => "A package-level map, slice or sync.Map that the module only ever adds to",
         Code::UnusedIgnore => "A //leakls:ignore or //leakls:file-ignore comment without a reason, or that silences nothing",

@@ -258,7 +258,7 @@ pub fn run_all_reporting(
             out.needs_index.push(decl.byte_range());
         }
     }
-    // A goroutine that sends on a channel its starter may stop receiving from.
+    // A goroutine that blocks for ever on a channel, a WaitGroup, a Cond or a local mutex.
     for decl in candidate_declarations(root, source, &["go func"]) {
         if !shallow_enough(decl, &mut too_deep) || !file.settings.enabled(Code::GoroutineLeak) {
             continue;

@@ -23,6 +23,9 @@ use crate::analysis::{Code, Finding, Severity};
 /// How deep calls to other methods of the type are followed.
 const MAX_CALL_DEPTH: usize = 3;
 
+/// Loops nested deeper than this are walked once (each level walks its body again).
+const MAX_LOOP_DEPTH: usize = 3;
+
 pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
     let Some(method) = Method::of(decl, source) else {
         return;
@@ -35,11 +38,19 @@ pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
         source,
         findings: Vec::new(),
         gave_up: false,
+        loops: Vec::new(),
     };
     let mut held = Vec::new();
     run.block(body, &mut held);
     if !run.gave_up {
-        findings.extend(run.findings);
+        // A loop's body is walked twice: the same lock may be found in both walks.
+        let mut seen = Vec::new();
+        for f in run.findings {
+            if !seen.contains(&f.range) {
+                seen.push(f.range.clone());
+                findings.push(f);
+            }
+        }
     }
 }
 
@@ -101,6 +112,8 @@ struct Held {
     path: String,
     write: bool,
     line: usize,
+    /// Held from the previous iteration of a loop, which ended at this line.
+    carried: Option<usize>,
 }
 
 /// A lock operation on the receiver's mutex: `r.mu.Lock()`.
@@ -169,6 +182,8 @@ struct Run<'a, 't> {
     source: &'a str,
     findings: Vec<Finding>,
     gave_up: bool,
+    /// For each loop being walked, what is held where its iterations end.
+    loops: Vec<Vec<Vec<Held>>>,
 }
 
 impl<'t> Run<'_, 't> {
@@ -200,6 +215,18 @@ impl<'t> Run<'_, 't> {
                 self.expressions(s, held);
                 Flow::Ends
             }
+            "continue_statement" if s.named_child_count() == 0 => {
+                // The next iteration starts with what is held here.
+                if let Some(frame) = self.loops.last_mut() {
+                    frame.push(carried(held, line_of(s)));
+                }
+                Flow::Ends
+            }
+            // Out of a switch or select, what is held goes on after it; out of a loop, the
+            // loop's own rule applies.
+            "break_statement" if s.named_child_count() == 0 && breaks_a_switch(s) => {
+                Flow::Continues
+            }
             "break_statement" | "continue_statement" => Flow::Ends,
             "goto_statement" | "labeled_statement" | "fallthrough_statement" => {
                 self.gave_up = true;
@@ -228,8 +255,7 @@ impl<'t> Run<'_, 't> {
                     self.expressions(clause, held);
                 }
                 if let Some(body) = s.field("body") {
-                    let mut inside = held.clone();
-                    self.block(body, &mut inside);
+                    self.loop_body(body, held.clone());
                     // After the loop: what was held before and that the body leaves alone.
                     match self.paths_touched(body) {
                         Some(touched) => held.retain(|h| !touched.contains(&h.path)),
@@ -249,6 +275,33 @@ impl<'t> Run<'_, 't> {
                     Flow::Continues
                 }
             }
+        }
+    }
+
+    /// A loop's body, run once from what is held before the loop, then again from what is held
+    /// where an iteration ends (at its end, or at a `continue`): a lock taken in the body and
+    /// still held there is taken again by the next iteration.
+    fn loop_body(&mut self, body: Node<'t>, held: Vec<Held>) {
+        self.loops.push(Vec::new());
+        let mut inside = held;
+        if let Flow::Continues = self.block(body, &mut inside) {
+            let end = body.end_position().row + 1;
+            self.loops
+                .last_mut()
+                .expect("pushed above")
+                .push(carried(&inside, end));
+        }
+        let mut next = self.loops.pop().expect("pushed above");
+        next.retain(|state| !state.is_empty());
+        next.dedup();
+        if self.loops.len() >= MAX_LOOP_DEPTH {
+            return;
+        }
+        for state in next {
+            self.loops.push(Vec::new());
+            let mut again = state;
+            self.block(body, &mut again);
+            self.loops.pop();
         }
     }
 
@@ -379,6 +432,7 @@ impl<'t> Run<'_, 't> {
                         path: op.path,
                         write,
                         line: line_of(call),
+                        carried: None,
                     });
                 }
                 "Unlock" | "RUnlock" | "TryLock" | "TryRLock" => held.retain(|h| h.path != op.path),
@@ -430,6 +484,17 @@ impl<'t> Run<'_, 't> {
             format!("`{receiver}.{path}`")
         };
         let how = if held.write { "Lock" } else { "RLock" };
+        let holds = match held.carried {
+            None => format!(
+                "this method already holds it (`{how}` at line {})",
+                held.line
+            ),
+            Some(end) => format!(
+                "the previous iteration took it (`{how}` at line {}) and still holds it where it \
+                 ends (line {end})",
+                held.line
+            ),
+        };
         let what = match through {
             None => format!("this `{op}` of {mutex}"),
             Some((name, line)) => {
@@ -441,10 +506,9 @@ impl<'t> Run<'_, 't> {
             code: Code::GoroutineLeak,
             severity: Severity::Warning,
             message: format!(
-                "{what} waits for ever: this method already holds it (`{how}` at line {}) \
-                 and a Go mutex is not reentrant; the goroutine, and every goroutine that needs \
-                 {mutex} after it, stay blocked with everything they reference",
-                held.line
+                "{what} waits for ever: {holds}, and a Go mutex is not reentrant; the \
+                 goroutine, and every goroutine that needs {mutex} after it, stay blocked with \
+                 everything they reference"
             ),
             related: vec![],
             fixes: vec![],
@@ -484,6 +548,32 @@ fn merge(held: &mut Vec<Held>, outcomes: Vec<Vec<Held>>) -> Flow {
             .all(|o| o.iter().any(|g| g.path == h.path && g.write == h.write))
     }));
     Flow::Continues
+}
+
+/// What is held, as the next iteration of a loop finds it (the iteration ended at `line`).
+fn carried(held: &[Held], line: usize) -> Vec<Held> {
+    held.iter()
+        .map(|h| Held {
+            carried: h.carried.or(Some(line)),
+            ..h.clone()
+        })
+        .collect()
+}
+
+/// Whether an unlabelled `break` leaves a `switch` or `select` rather than a loop.
+fn breaks_a_switch(s: Node) -> bool {
+    let mut cur = s.parent();
+    while let Some(p) = cur {
+        match p.kind() {
+            "expression_switch_statement" | "type_switch_statement" | "select_statement" => {
+                return true
+            }
+            "for_statement" => return false,
+            k if syntax::is_function(k) => return false,
+            _ => cur = p.parent(),
+        }
+    }
+    false
 }
 
 /// `panic(...)` as a statement.

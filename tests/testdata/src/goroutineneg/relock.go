@@ -124,3 +124,33 @@ func (c *cache) deferredLiteral() {
 	defer func() { c.mu.Unlock() }()
 	c.entries = map[string]string{}
 }
+
+// Each iteration unlocks on every path, the continue included; a break out of a switch carries
+// its (released) state on.
+func (c *cache) sweep(keys []string) {
+	for _, k := range keys {
+		c.mu.Lock()
+		if _, ok := c.entries[k]; !ok {
+			c.mu.Unlock()
+			continue
+		}
+		switch k {
+		case "":
+			c.mu.Unlock()
+			break
+		default:
+			delete(c.entries, k)
+			c.mu.Unlock()
+		}
+	}
+}
+
+// The lock is taken before the loop and handed back at the end of each iteration.
+func (c *cache) batches(keys []string) {
+	c.mu.Lock()
+	for range keys {
+		c.mu.Unlock()
+		c.mu.Lock()
+	}
+	c.mu.Unlock()
+}

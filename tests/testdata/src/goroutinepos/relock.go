@@ -68,3 +68,19 @@ func (v *vm) count() int {
 	defer v.RUnlock()
 	return len(v.disks)
 }
+
+type proxy struct {
+	connTrack sync.Mutex
+	dial      func() error
+}
+
+// The error path goes on to the next iteration still holding the lock it took.
+func (p *proxy) run() {
+	for i := 0; i < 2; i++ {
+		p.connTrack.Lock() // want `goroutine-leak: this .Lock. of .p.connTrack. waits for ever: the previous iteration took it \(.Lock. at line 80\) and still holds it where it ends \(line 82\)`
+		if err := p.dial(); err != nil {
+			continue
+		}
+		p.connTrack.Unlock()
+	}
+}
