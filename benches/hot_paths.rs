@@ -9,6 +9,9 @@
 //! - `index/*`: the index update for one file already indexed (its summary replaced), and the
 //!   whole re-index of a file changed on disk (read, parse, summarise, update).
 //!
+//! - `edit/largest/in_identifier/without_goroutine_leak`: the same keystroke with the
+//!   `goroutine-leak` check turned off, to see what that check costs.
+//!
 //! Files: `net/dial.go` (1,000 lines) and the largest file of the Go toolchain,
 //! `cmd/compile/internal/ssa/opGen.go` (97k lines), read from `$(go env GOROOT)/src` with
 //! the rest of their package in the index. A file that is not there is skipped.
@@ -21,7 +24,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use leakls::analysis::checks::{self, ModuleView};
 use leakls::analysis::summary::FileSummary;
-use leakls::analysis::{self, FileContext};
+use leakls::analysis::{self, Code, FileContext};
 use leakls::server::convert::Encoding;
 use leakls::server::document::Document;
 use leakls::server::scan;
@@ -155,6 +158,25 @@ fn edits(c: &mut Criterion) {
         }
         let mut open = OpenFile::new(&path);
         let (start, end) = identifier_site(open.doc.text());
+        if name == "largest" {
+            // What the goroutine-leak check adds to a keystroke: the same edit with it off.
+            let mut off = OpenFile::new(&path);
+            let mut settings = (*off.ctx.settings).clone();
+            settings.disabled.push(Code::GoroutineLeak);
+            off.ctx.settings = Arc::new(settings);
+            let [insert, delete] = insert_delete(end, "x");
+            let mut typed = false;
+            c.bench_function("edit/largest/in_identifier/without_goroutine_leak", |b| {
+                b.iter(|| {
+                    typed = !typed;
+                    off.change(if typed {
+                        insert.clone()
+                    } else {
+                        delete.clone()
+                    })
+                })
+            });
+        }
         for (kind, at, text) in [("in_identifier", end, "x"), ("space_reparse", start, " ")] {
             let [insert, delete] = insert_delete(at, text);
             let mut typed = false;
