@@ -16,6 +16,8 @@ type Conn struct {
 	mu     sync.Mutex // serialises writes: the heartbeat and the reader both write
 	done   chan struct{}
 	closed bool // set by the hub, under its lock
+	// profile is the client's, when the store answered in time.
+	profile *Profile
 }
 
 // write sends one line to the client.
@@ -58,6 +60,7 @@ func (c *Conn) serve(hub *Hub, every time.Duration) {
 		hub.remove(c)
 	}()
 
+	c.profile = lookupProfile(c.id, 20*time.Millisecond)
 	if c.write("hello") != nil {
 		return
 	}
