@@ -112,7 +112,7 @@ func thousands(v float64) string {
 
 func draw(before, after series) string {
 	const (
-		width, height = 860, 620
+		width, height = 860, 640
 		// The plot area.
 		left, right, top, bottom = 80.0, 820.0, 70.0, 440.0
 		beforeColor, afterColor  = "#d62728", "#1f77b4"
@@ -177,7 +177,8 @@ func draw(before, after series) string {
 		{beforeColor, "before:", fmt.Sprintf("the step (%.1f MB above the fixed run at the first wave) is a wave of closed *Conn,", step)},
 		{"", "", fmt.Sprintf("with their buffers, still in the hub's slice (slice-retains); the slope (%.0f B per connection above",
 			before.slope()-after.slope())},
-		{"", "", "the fixed run) is one unstopped heartbeat ticker per connection (unstopped-ticker)."},
+		{"", "", "the fixed run) is one unstopped heartbeat ticker per connection (unstopped-ticker) and, for one"},
+		{"", "", "connection in ten, a profile lookup's goroutine blocked for ever with what it loaded (goroutine-leak)."},
 		{afterColor, "after leakls check --fix:", fmt.Sprintf("%.1f MB instead of %.1f MB. What still grows, %.0f B per connection, is the",
 			heapAfter/mb, heapBefore/mb, after.slope())},
 		{"", "", "sessions map: the global-growth finding, which has no automatic fix (delete the entry when the session ends)."},
