@@ -8,9 +8,12 @@
 //! - [`stuck`]: the operation can never proceed on any path: a nil channel, a channel nothing
 //!   else can reach, `select {}`, a second `Lock` of a mutex only this goroutine holds, a
 //!   `Wait` that nothing can ever release.
+//! - [`double_send`]: a goroutine calls a function that sends twice on one path, and the
+//!   channel's maker receives once per goroutine.
 //! - [`relock`]: a method locks its receiver's mutex again while it holds it.
 
 mod abandoned;
+mod double_send;
 mod relock;
 mod stuck;
 
@@ -22,6 +25,7 @@ use crate::analysis::Finding;
 /// The findings of one top-level declaration that starts a goroutine (`go func`).
 pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
     abandoned::check(decl, source, findings);
+    double_send::check(decl, source, findings);
     stuck::check(decl, source, findings);
 }
 
