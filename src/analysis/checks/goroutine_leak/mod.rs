@@ -10,22 +10,26 @@
 //!   `Wait` that nothing can ever release.
 //! - [`double_send`]: a goroutine calls a function that sends twice on one path, and the
 //!   channel's maker receives once per goroutine.
+//! - [`contract`]: a method starts a goroutine that serves until another method says stop,
+//!   and a function of the file starts a value of the type and never says it.
 //! - [`relock`]: a method locks its receiver's mutex again while it holds it.
 
 mod abandoned;
+mod contract;
 mod double_send;
 mod relock;
 mod stuck;
 
 use tree_sitter::Node;
 
-use crate::analysis::syntax::{self, unparen, Fields};
+use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::Finding;
 
 /// The findings of one top-level declaration that starts a goroutine (`go func`).
 pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
     abandoned::check(decl, source, findings);
     double_send::check(decl, source, findings);
+    contract::check(decl, source, findings);
     stuck::check(decl, source, findings);
 }
 
@@ -55,6 +59,21 @@ fn enclosing_select(r: Node) -> Option<Node> {
         }
     }
     None
+}
+
+/// `(r *T)`, `(r T)`, `(r *T[K])`: the name and `T`.
+pub(super) fn receiver_of(decl: Node, source: &str) -> Option<(String, String)> {
+    let list = decl.field("receiver")?;
+    let param = list.named_child(0)?;
+    let name = text(param.field("name")?, source).to_string();
+    let mut ty = param.field("type")?;
+    if ty.kind() == "pointer_type" {
+        ty = ty.named_child(0)?;
+    }
+    if ty.kind() == "generic_type" {
+        ty = ty.field("type")?;
+    }
+    (ty.kind() == "type_identifier" && name != "_").then(|| (name, text(ty, source).to_string()))
 }
 
 fn line_of(n: Node) -> usize {

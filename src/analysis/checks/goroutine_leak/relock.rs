@@ -16,7 +16,7 @@
 
 use tree_sitter::Node;
 
-use super::line_of;
+use super::{line_of, receiver_of};
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::{Code, Finding, Severity};
 
@@ -88,21 +88,6 @@ impl<'t> Method<'t> {
         });
         found
     }
-}
-
-/// `(r *T)`, `(r T)`, `(r *T[K])`: the name and `T`.
-fn receiver_of(decl: Node, source: &str) -> Option<(String, String)> {
-    let list = decl.field("receiver")?;
-    let param = list.named_child(0)?;
-    let name = text(param.field("name")?, source).to_string();
-    let mut ty = param.field("type")?;
-    if ty.kind() == "pointer_type" {
-        ty = ty.named_child(0)?;
-    }
-    if ty.kind() == "generic_type" {
-        ty = ty.field("type")?;
-    }
-    (ty.kind() == "type_identifier" && name != "_").then(|| (name, text(ty, source).to_string()))
 }
 
 /// A lock the method holds on every path to here.
