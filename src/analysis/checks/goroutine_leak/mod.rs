@@ -13,12 +13,14 @@
 //! - [`contract`]: a method starts a goroutine that serves until another method says stop,
 //!   and a function of the file starts a value of the type and never says it.
 //! - [`relock`]: a method locks its receiver's mutex again while it holds it.
+//! - [`wait_first`]: a function waits for its workers before it reads what they send.
 
 mod abandoned;
 mod contract;
 mod double_send;
 mod relock;
 mod stuck;
+mod wait_first;
 
 use tree_sitter::Node;
 
@@ -31,6 +33,7 @@ pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
     double_send::check(decl, source, findings);
     contract::check(decl, source, findings);
     stuck::check(decl, source, findings);
+    wait_first::check(decl, source, findings);
 }
 
 /// The findings of one method declaration that locks something (`Lock()`).

@@ -1,0 +1,290 @@
+//! Waiting for the workers before reading what they send: the function starts goroutines that
+//! each send on an unbuffered channel and then call `wg.Done()`, and it calls `wg.Wait()`
+//! before its first receive. Each send waits for a receive that comes only after the `Wait`,
+//! and the `Wait` waits for a `Done` that comes only after the send: the workers and the
+//! function block for ever.
+//!
+//! ```go
+//! results := make(chan int)
+//! for _, x := range xs {
+//!     wg.Add(1)
+//!     go func() {
+//!         defer wg.Done()
+//!         results <- work(x) // blocks for ever
+//!     }()
+//! }
+//! wg.Wait() // blocks for ever
+//! close(results)
+//! for r := range results { ... }
+//! ```
+//!
+//! Silent unless it is all in sight: the channel and the WaitGroup are made in the function and
+//! used nowhere else, every receive is the function's own and comes after the `Wait`, and each
+//! goroutine calls `Done` after its send on every path (deferred, or later in the same block).
+
+use tree_sitter::Node;
+
+use super::{go_literal, line_of};
+use crate::analysis::syntax::{self, text, unparen, Fields};
+use crate::analysis::{Code, Finding, Severity};
+
+pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
+    syntax::walk(decl, |n| {
+        if n.kind() == "short_var_declaration" {
+            judge(n, source, findings);
+        }
+        true
+    });
+}
+
+/// A goroutine started in the function that sends on the channel and then calls `Done`.
+struct Worker<'t> {
+    send: Node<'t>,
+}
+
+fn judge(made: Node, source: &str, findings: &mut Vec<Finding>) -> Option<()> {
+    let (channel, unbuffered) = chan_made(made, source)?;
+    if !unbuffered {
+        return None;
+    }
+    let func = syntax::enclosing_function(made)?;
+    let body = func.field("body")?;
+    let name = text(channel, source);
+    // The WaitGroup: the one the function waits on.
+    let waits = wait_calls(body, func, source);
+    let [(wait, wg)] = waits[..] else {
+        return None;
+    };
+    let wg_name = text(wg, source);
+    let wg_decl = syntax::declaration_in_scope(wg, func, source)?;
+    if !is_local_wait_group(wg_decl, source) {
+        return None;
+    }
+    // Every use of the WaitGroup is a method call.
+    for id in syntax::identifiers_named(body, source, wg_name) {
+        if id == wg_decl {
+            continue;
+        }
+        if syntax::declares_variable(id) {
+            return None;
+        }
+        let method = id
+            .parent()
+            .filter(|p| p.kind() == "selector_expression" && p.field("operand") == Some(id))
+            .and_then(|p| p.field("field"))
+            .map(|f| text(f, source))?;
+        if !matches!(method, "Add" | "Done" | "Wait") {
+            return None;
+        }
+    }
+    let mut workers: Vec<Worker> = Vec::new();
+    let mut receives = 0;
+    for id in syntax::identifiers_named(body, source, name) {
+        if id == channel {
+            continue;
+        }
+        if syntax::declares_variable(id) {
+            return None;
+        }
+        let parent = id.parent()?;
+        let owner = syntax::enclosing_function(id)?;
+        if owner == func {
+            let receive = (parent.kind() == "unary_expression"
+                && parent.child(0).is_some_and(|op| op.kind() == "<-"))
+                || (parent.kind() == "range_clause" && parent.field("right") == Some(id));
+            let closes = parent.kind() == "argument_list"
+                && parent
+                    .parent()
+                    .and_then(|c| c.field("function"))
+                    .is_some_and(|f| text(f, source) == "close");
+            if receive || closes {
+                // Everything the function does with the channel comes after the Wait.
+                if parent.start_byte() < wait.end_byte() {
+                    return None;
+                }
+                receives += usize::from(receive);
+                continue;
+            }
+            return None;
+        }
+        // In a goroutine started in the function: a plain send, then Done.
+        let go_statement = owner.parent().and_then(|c| c.parent())?;
+        if go_literal(go_statement) != Some(owner)
+            || syntax::enclosing_function(go_statement) != Some(func)
+            || go_statement.start_byte() > wait.start_byte()
+        {
+            return None;
+        }
+        let send = parent.filter_send(id)?;
+        if send.parent()?.kind() == "communication_case"
+            || !done_after(send, owner, wg_name, source)
+        {
+            return None;
+        }
+        workers.push(Worker { send });
+    }
+    if workers.is_empty() || receives == 0 {
+        return None;
+    }
+    let wait_line = line_of(wait);
+    for w in &workers {
+        findings.push(finding(
+            w.send,
+            format!(
+                "this send on the unbuffered channel `{name}` blocks for ever: its receiver waits \
+                 first for `{wg_name}.Wait()` (line {wait_line}), and this goroutine calls \
+                 `{wg_name}.Done()` only after the send; the goroutine and everything it \
+                 references stay in memory"
+            ),
+        ));
+    }
+    findings.push(finding(
+        wait,
+        format!(
+            "this `Wait` on the WaitGroup `{wg_name}` blocks for ever: the goroutines it waits \
+             for call `{wg_name}.Done()` only after their send on `{name}` (line {}), which waits \
+             for a receive that comes after this `Wait`; receive before waiting (or wait in a \
+             goroutine that then closes `{name}`)",
+            line_of(workers[0].send)
+        ),
+    ));
+    Some(())
+}
+
+fn finding(at: Node, message: String) -> Finding {
+    Finding {
+        range: at.byte_range(),
+        code: Code::GoroutineLeak,
+        severity: Severity::Warning,
+        message,
+        related: vec![],
+        fixes: vec![],
+    }
+}
+
+trait SendOf<'t> {
+    fn filter_send(self, channel: Node<'t>) -> Option<Node<'t>>;
+}
+
+impl<'t> SendOf<'t> for Node<'t> {
+    /// The send statement this node is, when `channel` is its channel.
+    fn filter_send(self, channel: Node<'t>) -> Option<Node<'t>> {
+        (self.kind() == "send_statement" && self.field("channel").map(unparen) == Some(channel))
+            .then_some(self)
+    }
+}
+
+/// `ch := make(chan T[, n])`: the name, and whether it is unbuffered.
+fn chan_made<'t>(decl: Node<'t>, source: &str) -> Option<(Node<'t>, bool)> {
+    let left = decl.field("left")?;
+    let right = decl.field("right")?;
+    if left.named_child_count() != 1 || right.named_child_count() != 1 {
+        return None;
+    }
+    let name = left.named_child(0).filter(|n| n.kind() == "identifier")?;
+    let call = unparen(right.named_child(0)?);
+    if call.kind() != "call_expression"
+        || call.field("function").map(|f| text(f, source)) != Some("make")
+    {
+        return None;
+    }
+    let args = call.field("arguments")?;
+    if args.named_child(0)?.kind() != "channel_type" {
+        return None;
+    }
+    let unbuffered = match args.named_child_count() {
+        1 => true,
+        2 => text(args.named_child(1)?, source).trim() == "0",
+        _ => false,
+    };
+    Some((name, unbuffered))
+}
+
+/// The function's own `x.Wait()` statements (not in its literals), with `x`.
+fn wait_calls<'t>(body: Node<'t>, func: Node<'t>, source: &str) -> Vec<(Node<'t>, Node<'t>)> {
+    let mut out = Vec::new();
+    syntax::walk(body, |n| {
+        if syntax::is_function(n.kind()) {
+            return false;
+        }
+        if n.kind() == "call_expression"
+            && n.parent()
+                .is_some_and(|p| p.kind() == "expression_statement")
+            && syntax::enclosing_function(n) == Some(func)
+        {
+            if let Some(f) = n
+                .field("function")
+                .filter(|f| f.kind() == "selector_expression")
+            {
+                let operand = f.field("operand").map(unparen);
+                if f.field("field").map(|m| text(m, source)) == Some("Wait") {
+                    if let Some(x) = operand.filter(|o| o.kind() == "identifier") {
+                        out.push((n, x));
+                    }
+                }
+            }
+        }
+        true
+    });
+    out
+}
+
+/// `var wg sync.WaitGroup`, `wg := sync.WaitGroup{}`, `&sync.WaitGroup{}`, `new(sync.WaitGroup)`.
+fn is_local_wait_group(declared: Node, source: &str) -> bool {
+    let Some(parent) = declared.parent() else {
+        return false;
+    };
+    let value = match parent.kind() {
+        "var_spec" => match parent.field("value") {
+            None => {
+                return parent
+                    .field("type")
+                    .is_some_and(|t| text(t, source) == "sync.WaitGroup")
+            }
+            Some(v) => v,
+        },
+        "expression_list" => match parent.parent().and_then(|s| s.field("right")) {
+            Some(v) => v,
+            None => return false,
+        },
+        _ => return false,
+    };
+    matches!(
+        value.named_child(0).map(|v| text(v, source)),
+        Some("sync.WaitGroup{}" | "&sync.WaitGroup{}" | "new(sync.WaitGroup)")
+    ) && value.named_child_count() == 1
+}
+
+/// The goroutine calls `wg.Done()` after `send` on every path: a `defer wg.Done()` anywhere in
+/// its top-level statements, or `wg.Done()` later in the send's own block with no `return`
+/// between.
+fn done_after(send: Node, literal: Node, wg: &str, source: &str) -> bool {
+    let done = format!("{wg}.Done()");
+    let Some(body) = literal.field("body") else {
+        return false;
+    };
+    let deferred = body
+        .named_children(&mut body.walk())
+        .filter(|c| c.kind() == "statement_list")
+        .flat_map(|l| {
+            let mut cursor = l.walk();
+            l.named_children(&mut cursor).collect::<Vec<_>>()
+        })
+        .any(|s| {
+            s.kind() == "defer_statement" && text(s, source).trim() == format!("defer {done}")
+        });
+    if deferred {
+        return true;
+    }
+    let mut next = send.next_named_sibling();
+    while let Some(s) = next {
+        match s.kind() {
+            "comment" => {}
+            "return_statement" => return false,
+            _ if text(s, source).trim() == done => return true,
+            _ => {}
+        }
+        next = s.next_named_sibling();
+    }
+    false
+}
