@@ -1,10 +1,12 @@
 //! The goroutine-leak quick-fixes, run: a program calls a function whose goroutine is abandoned
 //! by a `select` 200 times, one whose workers range over a channel nothing closes 100 times, one
 //! that abandons the goroutine of its last round (which answers on one of two paths) 100 times,
-//! and one whose abandoned goroutine defers a count 100 times; then it counts its goroutines
+//! one whose abandoned goroutine defers a count 100 times, and one that waits for a close its
+//! consumer's early return skips, from 100 goroutines; then it counts its goroutines
 //! (`runtime.NumGoroutine`). Before the fixes the blocked goroutines are all still there; after
-//! leakls's fixes (`make(chan T, 1)`, `defer close(ch)`, a `select` with `<-ctx.Done()`) none
-//! is, every deferred count has run, and the functions still do what they did.
+//! leakls's fixes (`make(chan T, 1)`, `defer close(ch)` after the `make` or in the consumer, a
+//! `select` with `<-ctx.Done()`) none is, every deferred count has run, every waiting caller has
+//! returned, and the functions still do what they did.
 
 use std::fs;
 use std::path::Path;
@@ -79,6 +81,23 @@ func FetchCounted(ctx context.Context, url string) (*Page, error) {
 	}
 }
 
+// Consume waits for a consumer that stops at the first value over limit, before it closes done:
+// the receive then waits for ever.
+func Consume(progress chan int, limit int) {
+	done := make(chan struct{})
+	go func() {
+		for p := range progress {
+			if p > limit {
+				return
+			}
+		}
+		close(done)
+	}()
+	progress <- 5
+	close(progress)
+	<-done
+}
+
 // Fetch gives up when ctx is done; its goroutine's send then waits for ever.
 func Fetch(ctx context.Context, url string) (*Page, error) {
 	ch := make(chan *Page)
@@ -100,6 +119,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"leakls.test/run/fetch"
@@ -130,13 +150,20 @@ func main() {
 	for i := 0; i < 100; i++ {
 		fetch.FetchCounted(done, "x")
 	}
+	var consumed atomic.Int64
+	for i := 0; i < 100; i++ {
+		go func() {
+			fetch.Consume(make(chan int, 1), 1)
+			consumed.Add(1)
+		}()
+	}
 	right := true
 	for a := range answers {
 		right = right && a
 	}
 	time.Sleep(200 * time.Millisecond) // every goroutine has run to where it waits
 	fmt.Println(runtime.NumGoroutine()-before, gaveUp > 0, string(p.Body), err, len(seen), right,
-		fetch.Finished.Load() == 100)
+		fetch.Finished.Load() == 100, consumed.Load())
 }
 "#;
 
@@ -178,7 +205,7 @@ fn the_buffer_fix_lets_every_abandoned_goroutine_end() {
     );
     assert_eq!(
         fields[1..],
-        ["true", "page", "<nil>", "200", "true", "false"],
+        ["true", "page", "<nil>", "200", "true", "false", "0"],
         "{before}"
     );
 
@@ -190,7 +217,7 @@ fn the_buffer_fix_lets_every_abandoned_goroutine_end() {
         .filter(|f| f.code.as_str() == "goroutine-leak")
         .collect();
     // Process's own send also waits for ever when it starts no worker: reported, with no fix.
-    assert_eq!(findings.len(), 5, "{findings:#?}");
+    assert_eq!(findings.len(), 6, "{findings:#?}");
     let unfixable: Vec<_> = findings.iter().filter(|f| f.fixes.is_empty()).collect();
     assert_eq!(unfixable.len(), 1, "{unfixable:#?}");
     assert!(
@@ -218,6 +245,12 @@ fn the_buffer_fix_lets_every_abandoned_goroutine_end() {
         titles.iter().any(|t| t.contains("make(chan bool, 1)")),
         "{titles:?}"
     );
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains("Close the channel on every path")),
+        "{titles:?}"
+    );
     // FetchCounted's goroutine defers: it gets the select, not the buffer.
     assert!(
         titles
@@ -232,7 +265,7 @@ fn the_buffer_fix_lets_every_abandoned_goroutine_end() {
     let after = go_run(dir.path());
     assert_eq!(
         after.split_whitespace().collect::<Vec<_>>(),
-        ["0", "true", "page", "<nil>", "200", "true", "true"],
+        ["0", "true", "page", "<nil>", "200", "true", "true", "100"],
         "after the fix no goroutine is left, and Fetch answers as before (before: {before})"
     );
 }

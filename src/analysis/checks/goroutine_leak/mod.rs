@@ -12,6 +12,7 @@
 //!   channel's maker receives once per goroutine.
 //! - [`contract`]: a method starts a goroutine that serves until another method says stop,
 //!   and a function of the file starts a value of the type and never says it.
+//! - [`skipped_close`]: a receive waits for a goroutine's `close` that an early `return` skips.
 //! - [`relock`]: a method locks its receiver's mutex again while it holds it.
 //! - [`wait_first`]: a function waits for its workers before it reads what they send.
 
@@ -19,6 +20,7 @@ mod abandoned;
 mod contract;
 mod double_send;
 mod relock;
+mod skipped_close;
 mod stuck;
 mod wait_first;
 
@@ -32,8 +34,10 @@ pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
     abandoned::check(decl, source, findings);
     double_send::check(decl, source, findings);
     contract::check(decl, source, findings);
+    skipped_close::check(decl, source, findings);
     stuck::check(decl, source, findings);
     wait_first::check(decl, source, findings);
+    wait_first::check_wait_in_loop(decl, source, findings);
 }
 
 /// The findings of one method declaration that locks something (`Lock()`).

@@ -288,3 +288,83 @@ fn done_after(send: Node, literal: Node, wg: &str, source: &str) -> bool {
     }
     false
 }
+
+/// `wg.Add(len(xs))` before a loop over `xs` that starts one goroutine per element and calls
+/// `wg.Wait()` in the same iteration: the first `Wait` counts the goroutines not started yet,
+/// and with two elements or more it never returns.
+pub fn check_wait_in_loop(decl: Node, source: &str, findings: &mut Vec<Finding>) {
+    syntax::walk(decl, |n| {
+        if n.kind() == "for_statement" {
+            findings.extend(wait_in_loop(n, source));
+        }
+        true
+    });
+}
+
+fn wait_in_loop(for_statement: Node, source: &str) -> Option<Finding> {
+    let range = for_statement
+        .named_children(&mut for_statement.walk())
+        .find(|c| c.kind() == "range_clause")?;
+    let over = text(range.field("right")?, source);
+    let body = for_statement.field("body")?;
+    let func = syntax::enclosing_function(for_statement)?;
+    let statements: Vec<Node> = body
+        .named_children(&mut body.walk())
+        .filter(|c| c.kind() == "statement_list")
+        .flat_map(|l| {
+            let mut cursor = l.walk();
+            l.named_children(&mut cursor).collect::<Vec<_>>()
+        })
+        .collect();
+    // In the body: a goroutine, then `wg.Wait()`.
+    let go_at = statements.iter().position(|s| go_literal(*s).is_some())?;
+    let (wait, wg) = statements[go_at + 1..].iter().find_map(|s| {
+        let call = s.named_child(0).filter(|c| c.kind() == "call_expression")?;
+        let f = call
+            .field("function")
+            .filter(|f| f.kind() == "selector_expression")?;
+        let operand = f
+            .field("operand")
+            .map(unparen)
+            .filter(|o| o.kind() == "identifier")?;
+        (s.kind() == "expression_statement"
+            && f.field("field").map(|m| text(m, source)) == Some("Wait"))
+        .then_some((call, operand))
+    })?;
+    let wg_name = text(wg, source);
+    let declared = syntax::declaration_in_scope(wg, func, source)?;
+    if !is_local_wait_group(declared, source) {
+        return None;
+    }
+    // Before the loop, in the same block: `wg.Add(len(xs))`; and no other Add anywhere.
+    let add_text = format!("{wg_name}.Add(len({over}))");
+    let mut adds = Vec::new();
+    syntax::walk(func, |n| {
+        if n.kind() == "call_expression" {
+            let f = n
+                .field("function")
+                .filter(|f| f.kind() == "selector_expression");
+            if f.and_then(|f| f.field("field")).map(|m| text(m, source)) == Some("Add")
+                && f.and_then(|f| f.field("operand")).map(|o| text(o, source)) == Some(wg_name)
+            {
+                adds.push(n);
+            }
+        }
+        true
+    });
+    let [add] = adds[..] else {
+        return None;
+    };
+    if text(add, source) != add_text || add.start_byte() > for_statement.start_byte() {
+        return None;
+    }
+    Some(finding(
+        wait,
+        format!(
+            "this `Wait` on the WaitGroup `{wg_name}` waits for all `len({over})` goroutines the \
+             `Add` at line {} counted, but only one is started per iteration before it: with two \
+             elements or more it waits for ever, and so does this goroutine",
+            line_of(add)
+        ),
+    ))
+}
