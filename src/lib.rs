@@ -4,6 +4,7 @@ pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod docs;
+pub mod heap;
 pub mod log;
 pub mod server;
 pub mod workspace;

@@ -11,6 +11,8 @@ usage:
                                                    report leaks in Go files (default: .);
                                                    --fix applies the fixes, --diff shows them
   leakls explain CODE                              print the page of a check
+  leakls heap [--base PROFILE] PROFILE             what holds (or grew) the most live memory in a
+                                                   Go heap profile, per line of the workspace
   leakls --version                                 print the version";
 
 fn main() {
@@ -22,6 +24,7 @@ fn main() {
             cli::run(&args[1..])
         }
         Some("explain") => cli::explain::run(&args[1..]),
+        Some("heap") => cli::heap::run(&args[1..]),
         // Undocumented: the parse-only baseline of bench/run.sh.
         Some("parse") => cli::parse::run(&args[1..]),
         Some("--version" | "-V" | "version") => {

@@ -3,6 +3,7 @@
 
 pub mod explain;
 mod fixes;
+pub mod heap;
 mod output;
 pub mod parse;
 mod paths;
