@@ -126,16 +126,16 @@ fn load(path: &std::path::Path, sample_type: &str) -> Result<(HeapProfile, usize
 fn report_for(o: &Options) -> Result<String, String> {
     let (current, index) = load(&o.profile, &o.sample_type)?;
     let unit = current.sample_types[index].1.clone();
-    let mut lines = report::by_line(&current, index);
-    let mut functions = report::by_function(&current, index);
+    let (mut lines, mut functions) = report::by_line_and_function(&current, index);
     let mut total = report::total(&current, index);
     let base = match &o.base {
         Some(path) => Some(load(path, &o.sample_type)?),
         None => None,
     };
     if let Some((base, base_index)) = &base {
-        lines = report::diff(lines, report::by_line(base, *base_index));
-        functions = report::diff(functions, report::by_function(base, *base_index));
+        let (base_lines, base_functions) = report::by_line_and_function(base, *base_index);
+        lines = report::diff(lines, base_lines);
+        functions = report::diff(functions, base_functions);
         total -= report::total(base, *base_index);
     }
     report::sort(&mut lines);
@@ -212,10 +212,9 @@ fn unmapped_samples(
             continue;
         }
         counted += 1;
-        let mapped = s
-            .stack
-            .iter()
-            .any(|f| map.contains_key(&profile.frames[*f as usize].file));
+        let mapped = profile
+            .stack(s)
+            .any(|f| map.contains_key(&profile.frames[f as usize].file));
         unmapped += usize::from(!mapped);
     }
     (unmapped, counted)

@@ -22,12 +22,16 @@ pub struct HeapProfile {
     pub sample_types: Vec<(String, String)>,
     pub samples: Vec<Sample>,
     pub frames: Vec<Frame>,
+    /// Each location's frames, the leaf (innermost inlined call) first: a range of
+    /// `location_frames`.
+    pub locations: Vec<std::ops::Range<u32>>,
+    pub location_frames: Vec<u32>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Sample {
-    /// Indexes into [`HeapProfile::frames`], the leaf first (inlined calls expanded).
-    pub stack: Vec<u32>,
+    /// Indexes into [`HeapProfile::locations`], the leaf first.
+    pub locations: Vec<u32>,
     pub values: Vec<i64>,
 }
 
@@ -43,9 +47,54 @@ pub struct Frame {
 }
 
 impl HeapProfile {
+    /// A sample's frames (indexes into [`HeapProfile::frames`]), the leaf first, inlined calls
+    /// expanded.
+    pub fn stack<'a>(&'a self, sample: &'a Sample) -> impl Iterator<Item = u32> + 'a {
+        sample.locations.iter().flat_map(move |l| {
+            let r = self.locations[*l as usize].clone();
+            self.location_frames[r.start as usize..r.end as usize]
+                .iter()
+                .copied()
+        })
+    }
+
     /// The index of the sample type named `name` (`inuse_space`, `alloc_objects`, ...).
     pub fn sample_index(&self, name: &str) -> Option<usize> {
         self.sample_types.iter().position(|(t, _)| t == name)
+    }
+}
+
+/// Each location's index in [`HeapProfile::locations`], by location id: a table indexed by the id when the ids
+/// are dense (Go numbers them 1, 2, 3...), a map otherwise.
+enum LocationSlots {
+    Dense(Vec<Option<u32>>),
+    Sparse(HashMap<u64, u32>),
+}
+
+impl LocationSlots {
+    fn new(locations: &[proto::Location]) -> LocationSlots {
+        let max = locations.iter().map(|l| l.id).max().unwrap_or(0);
+        if max <= 4 * locations.len() as u64 + 16 {
+            LocationSlots::Dense(vec![None; max as usize + 1])
+        } else {
+            LocationSlots::Sparse(HashMap::with_capacity(locations.len()))
+        }
+    }
+
+    fn insert(&mut self, id: u64, index: u32) {
+        match self {
+            LocationSlots::Dense(v) => v[id as usize] = Some(index),
+            LocationSlots::Sparse(m) => {
+                m.insert(id, index);
+            }
+        }
+    }
+
+    fn get(&self, id: u64) -> Option<u32> {
+        match self {
+            LocationSlots::Dense(v) => *v.get(usize::try_from(id).ok()?)?,
+            LocationSlots::Sparse(m) => m.get(&id).copied(),
+        }
     }
 }
 
@@ -83,7 +132,13 @@ pub fn decode(bytes: &[u8]) -> Result<HeapProfile, String> {
     }
     let raw;
     let data = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
+        // The gzip trailer's size (modulo 4 GiB) sizes the buffer once, not by doubling.
+        let trailer = bytes
+            .len()
+            .checked_sub(4)
+            .map(|at| u32::from_le_bytes(bytes[at..].try_into().expect("four bytes")) as u64);
+        let hint = trailer.unwrap_or(0).min(MAX_DECODED_BYTES) as usize;
+        let mut out = Vec::with_capacity(hint);
         flate2::read::MultiGzDecoder::new(bytes)
             .take(MAX_DECODED_BYTES + 1)
             .read_to_end(&mut out)
@@ -146,9 +201,13 @@ fn resolve(p: proto::Profile) -> Result<HeapProfile, String> {
     }
     let mut frames: Vec<Frame> = Vec::new();
     let mut frame_ids: HashMap<Frame, u32> = HashMap::new();
-    let mut locations: HashMap<u64, Vec<u32>> = HashMap::new();
+    // Each location's frames, as a range of `location_frames`; found by id through `slots`.
+    let mut location_frames: Vec<u32> = Vec::new();
+    let mut locations: Vec<std::ops::Range<u32>> = Vec::with_capacity(p.location.len());
+    let mut slots = LocationSlots::new(&p.location);
     for loc in &p.location {
-        let mut ids = Vec::with_capacity(loc.line.len());
+        let start = location_frames.len();
+        let ids = &mut location_frames;
         for (i, line) in loc.line.iter().enumerate() {
             let (function, file) = functions.get(&line.function_id).cloned().ok_or_else(|| {
                 format!(
@@ -169,7 +228,7 @@ fn resolve(p: proto::Profile) -> Result<HeapProfile, String> {
             }
             ids.push(id);
         }
-        if ids.is_empty() {
+        if ids.len() == start {
             // An address with no symbol: pprof shows the address; here it is unmapped.
             let frame = Frame {
                 function: format!("{:#x}", loc.address),
@@ -184,11 +243,12 @@ fn resolve(p: proto::Profile) -> Result<HeapProfile, String> {
             }
             ids.push(id);
         }
-        locations.insert(loc.id, ids);
+        slots.insert(loc.id, locations.len() as u32);
+        locations.push(start as u32..location_frames.len() as u32);
     }
     let width = sample_types.len();
     let mut samples = Vec::with_capacity(p.sample.len());
-    for s in &p.sample {
+    for s in p.sample {
         if s.value.len() != width {
             return Err(format!(
                 "a sample has {} values for {} sample types: corrupted",
@@ -196,21 +256,25 @@ fn resolve(p: proto::Profile) -> Result<HeapProfile, String> {
                 width
             ));
         }
-        let mut stack = Vec::new();
-        for id in &s.location_id {
-            let frames_here = locations.get(id).ok_or_else(|| {
-                format!("a sample names location {id}, which it does not hold: corrupted")
-            })?;
-            stack.extend_from_slice(frames_here);
-        }
+        let stack = s
+            .location_id
+            .iter()
+            .map(|id| {
+                slots.get(*id).ok_or_else(|| {
+                    format!("a sample names location {id}, which it does not hold: corrupted")
+                })
+            })
+            .collect::<Result<Vec<u32>, String>>()?;
         samples.push(Sample {
-            stack,
-            values: s.value.clone(),
+            locations: stack,
+            values: s.value,
         });
     }
     Ok(HeapProfile {
         sample_types,
         samples,
         frames,
+        locations,
+        location_frames,
     })
 }

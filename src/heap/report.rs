@@ -3,7 +3,7 @@
 //! `go tool pprof -top -lines` counts them; with a base profile, the current figures less the
 //! base's (pprof's `-diff_base`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::decode::{Frame, HeapProfile};
 
@@ -22,58 +22,100 @@ pub struct Stat {
 /// The key pprof's `-lines` nodes have: the function, the file and the line.
 type LineKey = (String, String, i64);
 
-/// Per-line figures of one sample type (`index` into the sample types).
-pub fn by_line(profile: &HeapProfile, index: usize) -> Vec<Stat> {
-    aggregate(profile, index, |f: &Frame| {
-        (f.function.clone(), f.file.clone(), f.line)
-    })
-}
-
-/// Per-function figures (pprof's `-functions`, its default granularity).
-pub fn by_function(profile: &HeapProfile, index: usize) -> Vec<Stat> {
-    aggregate(profile, index, |f: &Frame| {
-        (f.function.clone(), f.file.clone(), 0)
-    })
-}
-
-fn aggregate(profile: &HeapProfile, index: usize, key: impl Fn(&Frame) -> LineKey) -> Vec<Stat> {
-    // Keys per frame, computed once.
-    let keys: Vec<LineKey> = profile.frames.iter().map(&key).collect();
-    let mut stats: HashMap<&LineKey, (i64, i64, bool)> = HashMap::new();
-    let mut seen: HashSet<&LineKey> = HashSet::new();
-    for s in &profile.samples {
+/// Per-line and per-function figures of one sample type (`index` into the sample types), in
+/// one walk over the samples: pprof's `-lines` and its default `-functions` granularity.
+pub fn by_line_and_function(profile: &HeapProfile, index: usize) -> (Vec<Stat>, Vec<Stat>) {
+    let mut lines = Tally::new(profile, |f| (f.function.clone(), f.file.clone(), f.line));
+    let mut functions = Tally::new(profile, |f| (f.function.clone(), f.file.clone(), 0));
+    for (n, s) in profile.samples.iter().enumerate() {
         let Some(&v) = s.values.get(index) else {
             continue;
         };
         if v == 0 {
             continue;
         }
-        seen.clear();
-        for (depth, &frame) in s.stack.iter().enumerate() {
-            let k = &keys[frame as usize];
-            let entry = stats
-                .entry(k)
-                .or_insert((0, 0, profile.frames[frame as usize].inlined));
-            if depth == 0 {
-                entry.0 += v;
-            }
-            if seen.insert(k) {
-                entry.1 += v;
-            }
+        for (depth, frame) in profile.stack(s).enumerate() {
+            lines.add(frame, depth == 0, n, v);
+            functions.add(frame, depth == 0, n, v);
         }
     }
-    stats
-        .into_iter()
-        .map(|((function, file, line), (flat, cum, inlined))| Stat {
-            function: function.clone(),
-            file: file.clone(),
-            line: *line,
-            // A function's row is the function, inlined somewhere or not.
-            inlined: inlined && *line != 0,
+    (lines.stats(), functions.stats())
+}
+
+/// Sums per key, with each frame's key as a small number so that the walk over every sample's
+/// stack indexes arrays instead of hashing strings (a 10 MB profile has millions of frames on
+/// its stacks).
+struct Tally {
+    keys: Vec<(LineKey, bool)>,
+    frame_key: Vec<u32>,
+    flat: Vec<i64>,
+    cum: Vec<i64>,
+    touched: Vec<bool>,
+    /// The last sample that counted each key in its cum: a key counts once per sample.
+    stamp: Vec<usize>,
+}
+
+impl Tally {
+    fn new(profile: &HeapProfile, key: impl Fn(&Frame) -> LineKey) -> Tally {
+        let mut ids: HashMap<LineKey, u32> = HashMap::new();
+        let mut keys: Vec<(LineKey, bool)> = Vec::new();
+        let frame_key = profile
+            .frames
+            .iter()
+            .map(|f| {
+                let k = key(f);
+                let next = keys.len() as u32;
+                *ids.entry(k.clone()).or_insert_with(|| {
+                    keys.push((k, f.inlined));
+                    next
+                })
+            })
+            .collect();
+        let n = keys.len();
+        Tally {
+            keys,
+            frame_key,
+            flat: vec![0; n],
+            cum: vec![0; n],
+            touched: vec![false; n],
+            stamp: vec![usize::MAX; n],
+        }
+    }
+
+    fn add(&mut self, frame: u32, leaf: bool, sample: usize, v: i64) {
+        let k = self.frame_key[frame as usize] as usize;
+        self.touched[k] = true;
+        if leaf {
+            self.flat[k] += v;
+        }
+        if self.stamp[k] != sample {
+            self.stamp[k] = sample;
+            self.cum[k] += v;
+        }
+    }
+
+    fn stats(self) -> Vec<Stat> {
+        let Tally {
+            keys,
             flat,
             cum,
-        })
-        .collect()
+            touched,
+            ..
+        } = self;
+        keys.into_iter()
+            .enumerate()
+            .filter(|(k, _)| touched[*k])
+            .map(|(k, ((function, file, line), inlined))| Stat {
+                function,
+                file,
+                line,
+                // A function's row is the function, inlined somewhere or not.
+                inlined: inlined && line != 0,
+                flat: flat[k],
+                cum: cum[k],
+            })
+            .collect()
+    }
 }
 
 /// `current` less `base`, key by key (a key in only one counts as 0 in the other).
