@@ -46,7 +46,8 @@ trap cleanup EXIT
 run_load() {
 	local label=$1
 	(cd "$work/wshub" && go build -o "$work/server-$label" .)
-	"$work/server-$label" -addrfile "$work/addr-$label" -csv "$work/$label.csv" -limit 2m &
+	"$work/server-$label" -addrfile "$work/addr-$label" -csv "$work/$label.csv" \
+		-heapdir "$work/heap-$label" -limit 2m &
 	server_pid=$!
 	for _ in $(seq 100); do
 		[[ -s $work/addr-$label ]] && break
@@ -56,6 +57,11 @@ run_load() {
 	"$work/load" -addrfile "$work/addr-$label" -conns "$conns" -wave "$wave" -timeout 1m
 	wait "$server_pid"
 	server_pid=
+	# What grew between the first wave and the last, on the lines that allocate it.
+	local profiles=("$work/heap-$label"/heap-*.pb.gz)
+	echo "== leakls heap, $label: live heap growth from the start to the last wave"
+	(cd "$work" && leakls heap --workspace wshub --top 8 \
+		--base "${profiles[0]}" "${profiles[-1]}" | sed -n '1,10p')
 }
 
 [[ -n ${LEAKLS:-} ]] || cargo build --release --quiet --manifest-path "$repo/Cargo.toml"

@@ -15,7 +15,9 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,7 +29,13 @@ func main() {
 	csvPath := flag.String("csv", "heap.csv", "append heap samples to this CSV file")
 	every := flag.Duration("heartbeat", 30*time.Second, "heartbeat interval per connection")
 	limit := flag.Duration("limit", 5*time.Minute, "exit after this long in any case")
+	heapDir := flag.String("heapdir", "", "also write a heap profile to this folder at each sample")
 	flag.Parse()
+	if *heapDir != "" {
+		// A sample every 4 KB allocated on average (512 KB by default): small objects such as
+		// a ticker show on their own lines.
+		runtime.MemProfileRate = 4096
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -38,7 +46,7 @@ func main() {
 			log.Fatal(err)
 		}
 	}
-	sampler, err := newSampler(*csvPath)
+	sampler, err := newSampler(*csvPath, *heapDir)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -52,6 +60,9 @@ func main() {
 	mux.HandleFunc("GET /ws", s.upgrade)
 	mux.HandleFunc("GET /announce", s.announce)
 	mux.HandleFunc("GET /sample", s.sample)
+	// For leakls heap --url: the live heap, on this machine only (the server listens on
+	// 127.0.0.1 unless told otherwise).
+	mux.Handle("GET /debug/pprof/heap", pprof.Handler("heap"))
 	stop := sync.OnceFunc(func() { close(s.quit) })
 	mux.HandleFunc("GET /quit", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "bye")

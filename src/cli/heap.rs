@@ -145,6 +145,13 @@ fn report_for(o: &Options) -> Result<String, String> {
     let files: Vec<&str> = lines.iter().map(|s| s.file.as_str()).collect();
     let map = mapping::map_files(files, &found.files);
     let (unmapped, samples) = unmapped_samples(&current, index, &map);
+    // The workspace's own lines: what each allocates, through whatever it calls.
+    let mine = |file: &str| map.contains_key(file);
+    let mut workspace = report::by_workspace_line(&current, index, mine);
+    if let Some((base, base_index)) = &base {
+        workspace = report::diff(workspace, report::by_workspace_line(base, *base_index, mine));
+    }
+    report::sort(&mut workspace);
 
     let take = |v: &[Stat]| -> Vec<Stat> {
         let n = if o.top == 0 {
@@ -156,6 +163,7 @@ fn report_for(o: &Options) -> Result<String, String> {
     };
     let lines = take(&lines);
     let functions = take(&functions);
+    let workspace = take(&workspace);
     if o.json {
         let row = |s: &Stat| {
             json!({
@@ -175,6 +183,7 @@ fn report_for(o: &Options) -> Result<String, String> {
             "diff": o.base.is_some(),
             "samples": samples,
             "unmapped_samples": unmapped,
+            "workspace_lines": workspace.iter().map(row).collect::<Vec<_>>(),
             "lines": lines.iter().map(row).collect::<Vec<_>>(),
             "functions": functions.iter().map(row).collect::<Vec<_>>(),
         });
@@ -193,6 +202,14 @@ fn report_for(o: &Options) -> Result<String, String> {
         "{what}: {} total; {unmapped} of {samples} samples have no frame in the workspace\n\n",
         amount(total, &unit)
     ));
+    text.push_str(&table(
+        "workspace lines (flat: what the line allocates, through what it calls)",
+        &workspace,
+        total,
+        &unit,
+        &map,
+    ));
+    text.push('\n');
     text.push_str(&table("lines", &lines, total, &unit, &map));
     text.push('\n');
     text.push_str(&table("functions", &functions, total, &unit, &map));

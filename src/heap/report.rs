@@ -42,6 +42,36 @@ pub fn by_line_and_function(profile: &HeapProfile, index: usize) -> (Vec<Stat>, 
     (lines.stats(), functions.stats())
 }
 
+/// Per-line figures of the workspace's own lines: flat is what the samples whose innermost
+/// frame in the workspace is that line hold (a ticker made by `time.NewTicker` counts on the
+/// line that calls it), cum what the samples with that line anywhere hold. Lines of files
+/// `in_workspace` rejects are left out.
+pub fn by_workspace_line(
+    profile: &HeapProfile,
+    index: usize,
+    in_workspace: impl Fn(&str) -> bool,
+) -> Vec<Stat> {
+    let mut lines = Tally::new(profile, |f| (f.function.clone(), f.file.clone(), f.line));
+    let mine: Vec<bool> = profile.frames.iter().map(|f| in_workspace(&f.file)).collect();
+    for (n, s) in profile.samples.iter().enumerate() {
+        let Some(&v) = s.values.get(index) else {
+            continue;
+        };
+        if v == 0 {
+            continue;
+        }
+        let mut first = true;
+        for frame in profile.stack(s) {
+            if !mine[frame as usize] {
+                continue;
+            }
+            lines.add(frame, first, n, v);
+            first = false;
+        }
+    }
+    lines.stats()
+}
+
 /// Sums per key, with each frame's key as a small number so that the walk over every sample's
 /// stack indexes arrays instead of hashing strings (a 10 MB profile has millions of frames on
 /// its stacks).
