@@ -13,15 +13,22 @@ use crate::workspace::discover;
 
 const USAGE: &str = "usage: leakls heap [--base PROFILE] [--sample-type TYPE] [--top N] \
 [--format text|json] [--workspace DIR]... PROFILE
+       leakls heap --url http://127.0.0.1:PORT/debug/pprof/heap [--every 10s] [--count N] ...
 Prints the lines and functions that hold the most memory in a Go heap profile (gzipped or not),
 or with --base that grew the most since the base profile, mapped to the Go files under each
 --workspace folder (default: .).
   --sample-type  inuse_space (default), inuse_objects, alloc_space or alloc_objects
   --top          how many lines and functions to print (default 20; 0: all)
+  --url          take snapshots of a running service's heap (loopback addresses only) and
+                 print, after each, the workspace lines whose live memory keeps growing
+  --every        the time between snapshots (default 10s); --count stops after N snapshots
 Exit status: 0 on success, 2 on an error (a file that is not a heap profile says why).";
 
 struct Options {
     profile: PathBuf,
+    url: Option<String>,
+    every: std::time::Duration,
+    count: usize,
     base: Option<PathBuf>,
     sample_type: String,
     top: usize,
@@ -36,6 +43,9 @@ fn parse(args: &[String]) -> Result<Options, String> {
     let mut top = 20;
     let mut json = false;
     let mut workspace = Vec::new();
+    let mut url = None;
+    let mut every = std::time::Duration::from_secs(10);
+    let mut count = 0;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -62,6 +72,13 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 other => return Err(format!("unknown format {other:?}: text or json")),
             },
             "--workspace" => workspace.push(PathBuf::from(value("--workspace")?)),
+            "--url" => url = Some(value("--url")?),
+            "--every" => every = duration(&value("--every")?)?,
+            "--count" => {
+                count = value("--count")?
+                    .parse()
+                    .map_err(|_| "--count needs a number".to_string())?
+            }
             "-h" | "--help" => return Err(String::new()),
             f if f.starts_with('-') => return Err(format!("unknown flag {f}")),
             _ if profile.is_none() => profile = Some(PathBuf::from(arg)),
@@ -71,8 +88,17 @@ fn parse(args: &[String]) -> Result<Options, String> {
     if workspace.is_empty() {
         workspace.push(PathBuf::from("."));
     }
+    if url.is_some() && (profile.is_some() || base.is_some()) {
+        return Err("--url takes snapshots itself: no profile file with it".to_string());
+    }
     Ok(Options {
-        profile: profile.ok_or("no profile given")?,
+        profile: match (&url, profile) {
+            (Some(_), _) => PathBuf::new(),
+            (None, p) => p.ok_or("no profile given")?,
+        },
+        url,
+        every,
+        count,
         base,
         sample_type,
         top,
@@ -93,6 +119,15 @@ pub fn run(args: &[String]) -> i32 {
             return super::EXIT_ERROR;
         }
     };
+    if options.url.is_some() {
+        return match watch(&options) {
+            Ok(()) => super::EXIT_CLEAN,
+            Err(e) => {
+                eprintln!("leakls heap: {e}");
+                super::EXIT_ERROR
+            }
+        };
+    }
     match report_for(&options) {
         Ok(text) => {
             print!("{text}");
@@ -149,7 +184,10 @@ fn report_for(o: &Options) -> Result<String, String> {
     let mine = |file: &str| map.contains_key(file);
     let mut workspace = report::by_workspace_line(&current, index, mine);
     if let Some((base, base_index)) = &base {
-        workspace = report::diff(workspace, report::by_workspace_line(base, *base_index, mine));
+        workspace = report::diff(
+            workspace,
+            report::by_workspace_line(base, *base_index, mine),
+        );
     }
     report::sort(&mut workspace);
 
@@ -214,6 +252,129 @@ fn report_for(o: &Options) -> Result<String, String> {
     text.push('\n');
     text.push_str(&table("functions", &functions, total, &unit, &map));
     Ok(text)
+}
+
+/// `10s`, `500ms`, `2m`.
+fn duration(text: &str) -> Result<std::time::Duration, String> {
+    let bad = || format!("{text:?} is not a duration (10s, 500ms, 2m)");
+    let (number, unit) = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .map(|i| text.split_at(i))
+        .ok_or_else(bad)?;
+    let n: f64 = number.parse().map_err(|_| bad())?;
+    let seconds = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        _ => return Err(bad()),
+    };
+    if !(0.05..=86_400.0).contains(&seconds) {
+        return Err(format!("{text:?}: between 50ms and 24h"));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
+/// `--url`: a snapshot every `--every`, and after each the workspace lines whose live memory
+/// keeps growing, with their rate.
+fn watch(o: &Options) -> Result<(), String> {
+    use std::io::Write;
+    let url = crate::heap::fetch::parse_url(o.url.as_deref().expect("checked by the caller"))?;
+    let found = discover::go_files(&o.workspace)?;
+    let mut series = crate::heap::watch::Watch::default();
+    let started = std::time::Instant::now();
+    let mut first_total = None;
+    let mut n = 0;
+    loop {
+        let profile = crate::heap::fetch::fetch(&url)?;
+        let index = profile
+            .sample_index(&o.sample_type)
+            .ok_or_else(|| format!("the profile has no sample type {:?}", o.sample_type))?;
+        let unit = profile.sample_types[index].1.clone();
+        let files: Vec<&str> = profile.frames.iter().map(|f| f.file.as_str()).collect();
+        let map = mapping::map_files(files, &found.files);
+        let mine = |file: &str| map.contains_key(file);
+        let lines = report::by_workspace_line(&profile, index, mine);
+        let total = report::total(&profile, index);
+        let seconds = started.elapsed().as_secs_f64();
+        series.add(seconds, &lines);
+        n += 1;
+        let first = *first_total.get_or_insert(total);
+        let growing = series.growing();
+        let growing = &growing[..growing
+            .len()
+            .min(if o.top == 0 { usize::MAX } else { o.top })];
+        let mut out = String::new();
+        if o.json {
+            let rows: Vec<serde_json::Value> = growing
+                .iter()
+                .map(|g| {
+                    json!({
+                        "function": g.site.function,
+                        "file": g.site.file,
+                        "line": g.site.line,
+                        "workspace_file": map.get(&g.site.file).map(|p| p.display().to_string()),
+                        "first": g.first,
+                        "last": g.last,
+                        "rate_per_second": g.rate,
+                    })
+                })
+                .collect();
+            out.push_str(
+                &json!({
+                    "snapshot": n,
+                    "seconds": seconds,
+                    "total": total,
+                    "unit": unit,
+                    "growing": rows,
+                })
+                .to_string(),
+            );
+            out.push('\n');
+        } else {
+            out.push_str(&format!(
+                "snapshot {n} at +{seconds:.1} s: {} {} ({} since the first)\n",
+                amount(total, &unit),
+                o.sample_type,
+                signed(total - first, &unit)
+            ));
+            if series.snapshots() >= 2 {
+                if growing.is_empty() {
+                    out.push_str("  no workspace line grew in every snapshot so far\n");
+                }
+                for g in growing {
+                    let file = map
+                        .get(&g.site.file)
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| g.site.file.clone());
+                    out.push_str(&format!(
+                        "  {:>12}/s {:>12} now {:>10}  {} {file}:{}\n",
+                        signed(g.rate as i64, &unit),
+                        signed(g.last - g.first, &unit),
+                        amount(g.last, &unit),
+                        g.site.function,
+                        g.site.line
+                    ));
+                }
+            }
+        }
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(out.as_bytes())
+            .map_err(|e| e.to_string())?;
+        stdout.flush().map_err(|e| e.to_string())?;
+        if o.count != 0 && n >= o.count {
+            return Ok(());
+        }
+        std::thread::sleep(o.every);
+    }
+}
+
+fn signed(v: i64, unit: &str) -> String {
+    if v >= 0 {
+        format!("+{}", amount(v, unit))
+    } else {
+        amount(v, unit)
+    }
 }
 
 /// Samples with a value of the chosen type and no frame in a workspace file.

@@ -3,6 +3,8 @@
 //! does, so that what grows can be shown on the line that allocates it.
 
 pub mod decode;
+pub mod fetch;
 pub mod mapping;
 mod proto;
 pub mod report;
+pub mod watch;

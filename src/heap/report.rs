@@ -52,7 +52,11 @@ pub fn by_workspace_line(
     in_workspace: impl Fn(&str) -> bool,
 ) -> Vec<Stat> {
     let mut lines = Tally::new(profile, |f| (f.function.clone(), f.file.clone(), f.line));
-    let mine: Vec<bool> = profile.frames.iter().map(|f| in_workspace(&f.file)).collect();
+    let mine: Vec<bool> = profile
+        .frames
+        .iter()
+        .map(|f| in_workspace(&f.file))
+        .collect();
     for (n, s) in profile.samples.iter().enumerate() {
         let Some(&v) = s.values.get(index) else {
             continue;
