@@ -240,7 +240,13 @@ pub const EDITOR_ONLY_KEYS: [&str; 2] = ["server", "trace"];
 
 /// Keys of the editor's `leakls` section for the server itself, not for the analysis of a file
 /// (a `leakls.toml` cannot set them).
-pub const SERVER_KEYS: [&str; 1] = ["workspace_diagnostics"];
+pub const SERVER_KEYS: [&str; 5] = [
+    "workspace_diagnostics",
+    "heap_profile",
+    "heap_base_profile",
+    "heap_threshold",
+    "heap_sample_type",
+];
 
 /// `workspace_diagnostics` from the editor's settings: whether the findings of files that are
 /// not open are shown (default: yes). Anything but a boolean is an error.

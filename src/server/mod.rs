@@ -18,6 +18,7 @@ pub mod code_action;
 pub mod convert;
 pub mod document;
 pub mod guard;
+pub mod heap_hints;
 pub mod hover;
 pub mod lifeline;
 pub mod memory;
@@ -127,6 +128,17 @@ struct State {
     /// The latest read from disk started for each file (see [`State::read_from_disk`]).
     disk_reads: DashMap<PathBuf, u64>,
     next_disk_read: AtomicU64,
+    /// The heap profile the editor's settings name, and what it holds per open document's line
+    /// (moved with edits).
+    heap_settings: RwLock<heap_hints::HeapSettings>,
+    heap: RwLock<Option<Arc<heap_hints::Overlay>>>,
+    heap_docs: DashMap<Uri, Vec<heap_hints::LineFigure>>,
+    /// Counts profile loads; only the latest one's result is kept.
+    heap_generation: AtomicU64,
+    /// The client takes `workspace/inlayHint/refresh`.
+    inlay_hint_refresh: AtomicBool,
+    /// A profile is being read: a stale one is not asked for again meanwhile.
+    heap_reloading: AtomicBool,
 }
 
 /// How long edits must pause before the closed files of their package are checked again.
@@ -165,6 +177,12 @@ impl Backend {
                 peer_refresh: AtomicU64::new(0),
                 scan_done: AtomicBool::new(false),
                 next_disk_read: AtomicU64::new(1),
+                heap_settings: RwLock::new(heap_hints::HeapSettings::default()),
+                heap: RwLock::new(None),
+                heap_docs: DashMap::new(),
+                heap_generation: AtomicU64::new(0),
+                inlay_hint_refresh: AtomicBool::new(false),
+                heap_reloading: AtomicBool::new(false),
             }),
         }
     }
@@ -272,6 +290,11 @@ impl LanguageServer for Backend {
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         let work = self.watched_files_changed(params);
         self.guarded(None, "didChangeWatchedFiles", work).await;
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.guarded_request("inlayHint", async { self.inlay_hints(params) })
+            .await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

@@ -49,6 +49,21 @@ impl Backend {
         self.state
             .workspace_diagnostics
             .store(workspace, Ordering::Relaxed);
+        let root = self
+            .state
+            .folders
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .first()
+            .cloned();
+        match heap_hints::settings(value, root.as_deref()) {
+            Ok(heap) => self.set_heap_settings(heap),
+            Err(message) => self.state.queue_config_error(&ConfigError {
+                origin: origin.to_string(),
+                position: None,
+                message,
+            }),
+        }
     }
 
     /// Asks the client for the `leakls` section of its settings, if it can answer. Returns false

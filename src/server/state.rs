@@ -241,9 +241,13 @@ impl State {
             .findings
             .iter()
             .map(|f| {
-                publish::to_diagnostic(f, &pending.uri, &pending.rope, enc, &|p, r| {
+                let mut d = publish::to_diagnostic(f, &pending.uri, &pending.rope, enc, &|p, r| {
                     self.locate(p, r)
-                })
+                });
+                if let Some(note) = self.heap_note(&pending.uri, d.range.start.line) {
+                    d.message.push_str(&note);
+                }
+                d
             })
             .collect()
     }

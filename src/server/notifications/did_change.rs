@@ -17,10 +17,18 @@ impl Backend {
                 "didChange for version {version}, not after version {}",
                 open.doc.version
             )),
-            Some(mut open) => match open.doc.apply_changes(params.content_changes, version, enc) {
-                Ok(()) => Ok(self.state.analyze(&uri, &mut open)),
-                Err(e) => Err(e.to_string()),
-            },
+            Some(mut open) => {
+                // The heap profile's figures follow the edit (those of edited lines go).
+                if let Some(mut figures) = self.state.heap_docs.get_mut(&uri) {
+                    for change in &params.content_changes {
+                        heap_hints::follow_edit(&mut figures, change);
+                    }
+                }
+                match open.doc.apply_changes(params.content_changes, version, enc) {
+                    Ok(()) => Ok(self.state.analyze(&uri, &mut open)),
+                    Err(e) => Err(e.to_string()),
+                }
+            }
         };
         match outcome {
             Ok(pending) => {

@@ -8,6 +8,7 @@ impl Backend {
         let Some((_, open)) = self.state.docs.remove(&uri) else {
             return;
         };
+        self.state.heap_docs.remove(&uri);
         // Unsaved changes are gone with the buffer: the disk is the truth again (for a file of
         // the workspace; one from elsewhere leaves the index).
         if let Some(path) = &open.path {

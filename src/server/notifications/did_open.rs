@@ -32,6 +32,9 @@ impl Backend {
             skipped: Vec::new(),
             reported: HashSet::new(),
         };
+        // The heap profile's figures for it, before its diagnostics are made.
+        self.state
+            .start_heap_figures(&item.uri, open.path.as_deref());
         let pending = self.state.analyze(&item.uri, &mut open);
         self.state.docs.insert(item.uri.clone(), open);
         self.state.publish(&self.client, pending).await;

@@ -30,9 +30,6 @@ impl Backend {
         self.state.watch_files.store(watch, Ordering::Relaxed);
         let pull = workspace.and_then(|w| w.configuration).unwrap_or(false);
         self.state.pull_configuration.store(pull, Ordering::Relaxed);
-        if let Some(options) = &params.initialization_options {
-            self.set_editor_settings(options, "initializationOptions");
-        }
         let progress = caps
             .window
             .as_ref()
@@ -58,6 +55,17 @@ impl Backend {
             .folders
             .write()
             .unwrap_or_else(|e| e.into_inner()) = folders;
+        let refresh = workspace
+            .and_then(|w| w.inlay_hint.as_ref())
+            .and_then(|i| i.refresh_support)
+            .unwrap_or(false);
+        self.state
+            .inlay_hint_refresh
+            .store(refresh, Ordering::Relaxed);
+        // After the folders: relative paths in the settings are relative to the first.
+        if let Some(options) = &params.initialization_options {
+            self.set_editor_settings(options, "initializationOptions");
+        }
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
                 name: "leakls".to_string(),
@@ -73,6 +81,7 @@ impl Backend {
                     },
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![

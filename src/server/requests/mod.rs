@@ -3,3 +3,4 @@
 pub mod code_action;
 pub mod hover;
 pub mod initialize;
+pub mod inlay_hint;
