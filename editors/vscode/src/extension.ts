@@ -31,6 +31,8 @@ export function activate(context: vscode.ExtensionContext): void {
     traceOutput,
     vscode.commands.registerCommand("leakls.restartServer", () => queue(restart)),
     vscode.commands.registerCommand("leakls.showOutput", () => output.show(true)),
+    vscode.commands.registerCommand("leakls.showHeapProfile", showHeapProfile),
+    vscode.commands.registerCommand("leakls.hideHeapProfile", hideHeapProfile),
     vscode.workspace.onDidChangeConfiguration(onConfigurationChanged),
   );
   queue(start);
@@ -151,6 +153,56 @@ function onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
   void client.sendNotification(DidChangeConfigurationNotification.type, {
     settings: { leakls: serverSettings() },
   });
+}
+
+/**
+ * Picks a heap profile (and, if wanted, a base to compare it with) and puts them in the
+ * workspace's settings: the server then shows them as inlay hints.
+ */
+async function showHeapProfile(): Promise<void> {
+  const filters = { "Go heap profiles": ["gz", "pb", "pprof", "prof", "heap"], "All files": ["*"] };
+  const current = await vscode.window.showOpenDialog({
+    title: "leakls: the heap profile to show",
+    canSelectMany: false,
+    filters,
+  });
+  if (current === undefined || current.length === 0) return;
+  const choice = await vscode.window.showQuickPick(
+    [
+      { label: "Live memory", description: "what this profile holds, per line" },
+      { label: "Growth since a base profile…", description: "what grew between two profiles" },
+    ],
+    { title: "leakls: show" },
+  );
+  if (choice === undefined) return;
+  let base = "";
+  if (choice.label.startsWith("Growth")) {
+    const picked = await vscode.window.showOpenDialog({
+      title: "leakls: the base profile (taken earlier)",
+      canSelectMany: false,
+      filters,
+    });
+    if (picked === undefined || picked.length === 0) return;
+    base = picked[0].fsPath;
+  }
+  const config = vscode.workspace.getConfiguration("leakls");
+  const target = vscode.workspace.workspaceFolders
+    ? vscode.ConfigurationTarget.Workspace
+    : vscode.ConfigurationTarget.Global;
+  await config.update("heap_base_profile", base, target);
+  await config.update("heap_profile", current[0].fsPath, target);
+  output.appendLine(
+    `Heap profile: ${current[0].fsPath}${base ? ` against ${base}` : ""} (inlay hints)`,
+  );
+}
+
+async function hideHeapProfile(): Promise<void> {
+  const config = vscode.workspace.getConfiguration("leakls");
+  const target = vscode.workspace.workspaceFolders
+    ? vscode.ConfigurationTarget.Workspace
+    : vscode.ConfigurationTarget.Global;
+  await config.update("heap_profile", undefined, target);
+  await config.update("heap_base_profile", undefined, target);
 }
 
 function reportMissingServer(e: unknown): void {

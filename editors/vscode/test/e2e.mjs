@@ -34,6 +34,30 @@ func poll(d time.Duration) {
 `;
 const FIXED = TICKER.replace("(d)\n", "(d)\n\tdefer t.Stop()\n");
 
+// A program that keeps what it allocates and writes a heap profile: its line 14 holds the
+// memory, so leakls's inlay hint must show there.
+const HEAPDEMO = `package main
+
+import (
+	"os"
+	"runtime"
+	"runtime/pprof"
+)
+
+var kept [][]byte
+
+func main() {
+	runtime.MemProfileRate = 1
+	for i := 0; i < 512; i++ {
+		kept = append(kept, make([]byte, 4096))
+	}
+	runtime.GC()
+	f, _ := os.Create(os.Args[1])
+	pprof.WriteHeapProfile(f)
+	f.Close()
+}
+`;
+
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "leakls-vscode-e2e-"));
 const out = path.resolve(args.out);
 fs.mkdirSync(out, { recursive: true });
@@ -103,6 +127,22 @@ async function main() {
   fs.writeFileSync(path.join(workspace, "go.mod"), "module example.com/app\n\ngo 1.22\n");
   const goFile = path.join(workspace, "poll.go");
   fs.writeFileSync(goFile, TICKER);
+  // The heap profile the settings name, written by a program of the workspace.
+  const heapDemo = path.join(workspace, "heapdemo");
+  fs.mkdirSync(heapDemo);
+  fs.writeFileSync(path.join(heapDemo, "main.go"), HEAPDEMO);
+  const profile = path.join(tmp, "heap.pb.gz");
+  await step("writing a heap profile with go run", async () => {
+    const result = spawnSync("go", ["run", "./heapdemo", profile], {
+      cwd: workspace,
+      env: { ...process.env, GOTOOLCHAIN: "local" },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    if (result.status !== 0 || !fs.existsSync(profile)) {
+      throw new Error(`go run ./heapdemo exited ${result.status}: ${result.stderr}`);
+    }
+  });
   fs.writeFileSync(
     path.join(userData, "User", "settings.json"),
     JSON.stringify(
@@ -120,6 +160,7 @@ async function main() {
         "files.autoSave": "off",
         "editor.lightbulb.enabled": "on",
         "workbench.secondarySideBar.defaultVisibility": "hidden",
+        "leakls.heap_profile": profile,
       },
       null,
       2,
@@ -292,6 +333,26 @@ async function main() {
     await page.locator(".markers-panel .monaco-list-row", { hasText: "never stopped" }).first().waitFor();
   });
   await page.screenshot({ path: path.join(out, "vscode-after-restart.png") });
+
+  await step("opening heapdemo/main.go and waiting for the heap profile's inlay hint", async () => {
+    await page.keyboard.press("Control+P");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor();
+    await input.fill("heapdemo/main.go");
+    await page.locator(".quick-input-widget .monaco-list-row", { hasText: "main.go" }).first().waitFor();
+    await page.keyboard.press("Enter");
+    await page.locator('.tab[aria-label^="main.go"]').waitFor();
+    const hint = page.locator(".monaco-editor .view-lines", { hasText: "live in the heap profile" });
+    await hint.first().waitFor();
+    // On the line that allocates what the program keeps.
+    const line = page.locator(".monaco-editor .view-line", { hasText: "live in the heap profile" });
+    // The editor renders spaces as no-break spaces.
+    const text = (await line.first().innerText()).replace(/\u00a0/g, " ");
+    if (!text.includes("make([]byte, 4096)")) {
+      throw new Error(`the heap hint is not on the allocating line: ${text}`);
+    }
+  });
+  await page.screenshot({ path: path.join(out, "vscode-heap-hints.png") });
 }
 
 /** Runs a command from the command palette, as a person would. */
