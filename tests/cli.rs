@@ -813,3 +813,22 @@ fn a_command_keeps_its_goroutine_leak_findings() {
         stdout(&out)
     );
 }
+
+/// `leakls check --help` prints the usage on stdout and exits 0, checking nothing.
+#[test]
+fn check_help_prints_the_usage() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = leakls(dir.path(), &["check", "--help"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("usage: leakls check"),
+        "{}",
+        stdout(&out)
+    );
+    let heap = Command::new(env!("CARGO_BIN_EXE_leakls"))
+        .args(["heap", "--help"])
+        .output()
+        .unwrap();
+    assert_eq!(heap.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&heap.stdout).starts_with("usage: leakls heap"));
+}

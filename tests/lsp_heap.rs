@@ -251,3 +251,39 @@ fn a_profile_that_cannot_be_read_is_said_once() {
     );
     server.shutdown();
 }
+
+#[test]
+fn a_profile_of_another_program_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join("go.mod"), "module example.com/svc\n\ngo 1.22\n").unwrap();
+    fs::write(d.join("main.go"), "package main\n\nfunc main() {}\n").unwrap();
+    // A heap profile by hand: 64 bytes in main.main of /elsewhere/main.go, not this workspace's.
+    let mut profile = vec![0x0a, 4, 0x08, 1, 0x10, 2];
+    profile.extend([0x12, 6, 0x0a, 1, 1, 0x12, 1, 64]);
+    profile.extend([0x22, 8, 0x08, 1, 0x22, 4, 0x08, 1, 0x10, 7]);
+    profile.extend([0x2a, 6, 0x08, 1, 0x10, 3, 0x20, 4]);
+    for s in [
+        "",
+        "inuse_space",
+        "bytes",
+        "main.main",
+        "/elsewhere/lib/main.go",
+    ] {
+        profile.push(0x32);
+        profile.push(s.len() as u8);
+        profile.extend(s.as_bytes());
+    }
+    fs::write(d.join("other.pb"), profile).unwrap();
+    let options = ClientOptions {
+        initialization_options: Some(json!({ "heap_profile": "other.pb" })),
+        ..ClientOptions::default()
+    };
+    let mut server = Server::start(&[], options, Some(d));
+    let shown = server.expect_show_message("another program");
+    assert!(
+        shown["message"].as_str().unwrap().contains("other.pb"),
+        "{shown}"
+    );
+    server.shutdown();
+}

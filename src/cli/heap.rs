@@ -180,6 +180,19 @@ fn report_for(o: &Options) -> Result<String, String> {
     let files: Vec<&str> = lines.iter().map(|s| s.file.as_str()).collect();
     let map = mapping::map_files(files, &found.files);
     let (unmapped, samples) = unmapped_samples(&current, index, &map);
+    if samples > 0 && unmapped == samples {
+        let folders: Vec<String> = o
+            .workspace
+            .iter()
+            .map(|w| w.display().to_string())
+            .collect();
+        eprintln!(
+            "leakls heap: {}: none of its {samples} samples has a frame in the Go files under {}: \
+             a profile of another program, or another --workspace?",
+            o.profile.display(),
+            folders.join(", ")
+        );
+    }
     // The workspace's own lines: what each allocates, through whatever it calls.
     let mine = |file: &str| map.contains_key(file);
     let mut workspace = report::by_workspace_line(&current, index, mine);

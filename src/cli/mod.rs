@@ -96,6 +96,12 @@ pub fn parse_args(args: &[String]) -> Result<CheckOptions, String> {
 }
 
 pub fn run(args: &[String]) -> i32 {
+    // `--help` anywhere before `--`: the usage, on stdout, and nothing checked.
+    let before_paths = args.iter().take_while(|a| a.as_str() != "--");
+    if before_paths.into_iter().any(|a| a == "--help" || a == "-h") {
+        println!("{}", usage());
+        return EXIT_CLEAN;
+    }
     let options = match parse_args(args) {
         Ok(o) => o,
         Err(e) => {

@@ -107,6 +107,8 @@ pub struct Overlay {
     pub diff: bool,
     /// The profiles' modification times when they were read: a change reloads them.
     pub stamps: Vec<Option<SystemTime>>,
+    /// Some frame of the current profile is in a workspace file (none: another program's).
+    pub in_workspace: bool,
 }
 
 fn stamp(path: &Path) -> Option<SystemTime> {
@@ -139,6 +141,7 @@ impl Overlay {
         let found = discover::go_files(folders)?;
         let files: Vec<&str> = current.frames.iter().map(|f| f.file.as_str()).collect();
         let mut map = mapping::map_files(files, &found.files);
+        let in_workspace = !map.is_empty();
         let base = match &settings.base {
             Some(b) => Some(load(b)?),
             None => None,
@@ -175,6 +178,7 @@ impl Overlay {
             unit: current.sample_types[index].1.clone(),
             diff: base.is_some(),
             stamps,
+            in_workspace,
         }))
     }
 

@@ -121,6 +121,23 @@ impl Backend {
                     None
                 }
             };
+            if let Some(o) = overlay.as_ref().filter(|o| !o.in_workspace) {
+                let name = o
+                    .settings
+                    .profile
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                me.client
+                    .show_message(
+                        MessageType::WARNING,
+                        format!(
+                            "leakls heap profile: {name}: none of its lines is in the workspace \
+                             folders: a profile of another program?"
+                        ),
+                    )
+                    .await;
+            }
             if let Some(o) = &overlay {
                 let lines: usize = o.by_file.values().map(Vec::len).sum();
                 me.log(
