@@ -14,48 +14,10 @@
 
 use tree_sitter::Node;
 
-use super::{enclosing_select, function_name, go_literal, line_of};
+use super::{block_statements, enclosing_select, function_name, line_of, started_by, MadeChan};
 use crate::analysis::fix::Fix;
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::{Code, Edit, Finding, Severity};
-
-/// The findings of one top-level declaration.
-pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
-    syntax::walk(decl, |n| {
-        if n.kind() == "short_var_declaration" {
-            judge(n, source, findings);
-        }
-        true
-    });
-}
-
-/// `ch := make(chan T)` or `make(chan T, 0)`: the name and the `make` call.
-fn unbuffered_make<'t>(decl: Node<'t>, source: &str) -> Option<(Node<'t>, Node<'t>)> {
-    let left = decl.field("left")?;
-    let right = decl.field("right")?;
-    if left.named_child_count() != 1 || right.named_child_count() != 1 {
-        return None;
-    }
-    let name = left.named_child(0).filter(|n| n.kind() == "identifier")?;
-    let call = unparen(right.named_child(0)?);
-    if call.kind() != "call_expression"
-        || call.field("function").map(|f| text(f, source)) != Some("make")
-    {
-        return None;
-    }
-    let args = call.field("arguments")?;
-    let mut c = args.walk();
-    let args: Vec<Node> = args.named_children(&mut c).collect();
-    let is_chan = args
-        .first()
-        .is_some_and(|t| t.kind() == "channel_type" && !text(*t, source).starts_with("<-"));
-    let unbuffered = match args.len() {
-        1 => true,
-        2 => text(args[1], source).trim() == "0",
-        _ => false,
-    };
-    (is_chan && unbuffered).then_some((name, call))
-}
 
 /// The innermost function literal or declaration holding `n`, below `func`.
 fn innermost_function<'t>(n: Node<'t>, func: Node<'t>) -> Node<'t> {
@@ -100,8 +62,12 @@ enum Abandon<'t> {
     OneReceive(Node<'t>),
 }
 
-fn judge(decl: Node, source: &str, findings: &mut Vec<Finding>) -> Option<()> {
-    let (name_node, make) = unbuffered_make(decl, source)?;
+/// Judges one channel made with `:=` (unbuffered, not receive-only).
+pub(super) fn judge(made: &MadeChan, source: &str, findings: &mut Vec<Finding>) -> Option<()> {
+    if !made.unbuffered || made.receive_only {
+        return None;
+    }
+    let (decl, name_node, make) = (made.decl, made.name, made.make);
     let name = text(name_node, source);
     let func = syntax::enclosing_function(decl)?;
     let body = func.field("body")?;
@@ -153,9 +119,8 @@ fn judge(decl: Node, source: &str, findings: &mut Vec<Finding>) -> Option<()> {
             p.kind() == "range_clause" && p.field("right").map(unparen) == Some(id)
         });
         // In a goroutine started right here, a plain send (not a select case: that may give up).
-        let go_statement = owner.parent().and_then(|call| call.parent());
-        let started_here = go_statement
-            .is_some_and(|g| go_literal(g) == Some(owner) && innermost_function(g, func) == func);
+        let go_statement = started_by(owner, func);
+        let started_here = go_statement.is_some();
         if started_here && ranges_over {
             let range = parent
                 .and_then(|p| p.parent())
@@ -761,11 +726,5 @@ fn close_fix(decl: Node, name: &str, rangers: &[(Node, Node)], source: &str) -> 
 
 /// The last statement of a function literal's body (comments aside).
 fn last_statement(literal: Node) -> Option<Node> {
-    let body = literal.field("body")?;
-    let list = body
-        .named_children(&mut body.walk())
-        .find(|c| c.kind() == "statement_list")?;
-    list.named_children(&mut list.walk())
-        .filter(|c| c.kind() != "comment")
-        .last()
+    block_statements(literal.field("body")?).pop()
 }

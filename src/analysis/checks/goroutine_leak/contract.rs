@@ -32,7 +32,7 @@
 
 use tree_sitter::Node;
 
-use super::{function_name, go_literal, line_of, receiver_of};
+use super::{block_statements, function_name, go_literal, line_of, receiver_of};
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::{Code, Finding, Severity};
 
@@ -52,7 +52,7 @@ pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
     let Some(root) = decl.parent() else {
         return;
     };
-    for statement in statements(body) {
+    for statement in block_statements(body) {
         let Some(literal) = go_literal(statement) else {
             continue;
         };
@@ -72,24 +72,11 @@ pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
     }
 }
 
-/// The statements of a block, comments aside.
-fn statements(block: Node) -> Vec<Node> {
-    let Some(list) = block
-        .named_children(&mut block.walk())
-        .find(|c| c.kind() == "statement_list")
-    else {
-        return Vec::new();
-    };
-    list.named_children(&mut list.walk())
-        .filter(|c| c.kind() != "comment")
-        .collect()
-}
-
 /// `for { select { ... } }` as the goroutine's body (defers before it allowed), whose only
 /// exit is a case receiving from `receiver.field`: the `select` and the field.
 fn serves_until<'t>(literal: Node<'t>, receiver: &str, source: &str) -> Option<(Node<'t>, String)> {
     let body = literal.field("body")?;
-    let mut stmts = statements(body);
+    let mut stmts = block_statements(body);
     while stmts.first().is_some_and(|s| s.kind() == "defer_statement") {
         stmts.remove(0);
     }
@@ -99,7 +86,7 @@ fn serves_until<'t>(literal: Node<'t>, receiver: &str, source: &str) -> Option<(
     if for_statement.kind() != "for_statement" || for_statement.named_child_count() != 1 {
         return None; // a condition or a clause: the loop can end by itself
     }
-    let [select] = statements(for_statement.field("body")?)[..] else {
+    let [select] = block_statements(for_statement.field("body")?)[..] else {
         return None;
     };
     if select.kind() != "select_statement" {

@@ -20,18 +20,9 @@
 
 use tree_sitter::Node;
 
-use super::{go_literal, line_of};
+use super::{block_statements, line_of, started_by, MadeChan};
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::{Code, Finding, Severity};
-
-pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
-    syntax::walk(decl, |n| {
-        if n.kind() == "short_var_declaration" {
-            judge(n, decl, source, findings);
-        }
-        true
-    });
-}
 
 /// One goroutine's call of the function that may send twice.
 struct Call<'t> {
@@ -41,23 +32,19 @@ struct Call<'t> {
     param: usize,
 }
 
-fn judge(made: Node, decl: Node, source: &str, findings: &mut Vec<Finding>) -> Option<()> {
-    let left = made.field("left")?;
-    let right = made.field("right")?;
-    if left.named_child_count() != 1 || right.named_child_count() != 1 {
+/// Judges one channel made with `:=` and no capacity, in the top-level declaration `decl`.
+pub(super) fn judge(
+    made: &MadeChan,
+    decl: Node,
+    source: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<()> {
+    if made.capacity_given {
         return None;
     }
-    let name_node = left.named_child(0).filter(|n| n.kind() == "identifier")?;
-    let call = unparen(right.named_child(0)?);
-    if call.kind() != "call_expression"
-        || call.field("function").map(|f| text(f, source)) != Some("make")
-        || call.field("arguments")?.named_child_count() != 1
-        || call.field("arguments")?.named_child(0)?.kind() != "channel_type"
-    {
-        return None;
-    }
+    let name_node = made.name;
     let name = text(name_node, source);
-    let func = syntax::enclosing_function(made)?;
+    let func = syntax::enclosing_function(made.decl)?;
     let mut receives = 0;
     let mut calls: Vec<Call> = Vec::new();
     let mut goroutines = 0;
@@ -83,14 +70,11 @@ fn judge(made: Node, decl: Node, source: &str, findings: &mut Vec<Finding>) -> O
         }
         // In a goroutine started here, directly: an argument of a call of a function of the
         // file, as a statement of the goroutine.
-        let go_statement = owner.parent().and_then(|c| c.parent())?;
-        if go_literal(go_statement) != Some(owner)
-            || syntax::enclosing_function(go_statement) != Some(func)
-            || syntax::enclosing_loop(go_statement, func).is_some()
-        {
+        let go_statement = started_by(owner, func)?;
+        if syntax::enclosing_loop(go_statement, func).is_some() {
             return None;
         }
-        let arguments = parent.filter_kind("argument_list")?;
+        let arguments = Some(parent).filter(|p| p.kind() == "argument_list")?;
         let call = arguments.parent()?;
         let statement = call
             .parent()
@@ -139,16 +123,6 @@ fn judge(made: Node, decl: Node, source: &str, findings: &mut Vec<Finding>) -> O
     Some(())
 }
 
-trait FilterKind<'t> {
-    fn filter_kind(self, kind: &str) -> Option<Node<'t>>;
-}
-
-impl<'t> FilterKind<'t> for Node<'t> {
-    fn filter_kind(self, kind: &str) -> Option<Node<'t>> {
-        (self.kind() == kind).then_some(self)
-    }
-}
-
 /// The top-level function of the file named `name`.
 fn function_named<'t>(decl: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
     let root = decl.parent()?;
@@ -165,10 +139,7 @@ fn sends_twice<'t>(c: &Call<'t>, source: &str) -> Option<(Node<'t>, Node<'t>, No
     let params = c.callee.field("parameters")?;
     let param_name = nth_parameter_name(params, c.param, source)?;
     let body = c.callee.field("body")?;
-    let list = body
-        .named_children(&mut body.walk())
-        .find(|n| n.kind() == "statement_list")?;
-    let statements: Vec<Node> = list.named_children(&mut list.walk()).collect();
+    let statements = block_statements(body);
     // Only the parameter itself, never reassigned or handed on: each of its uses is a send.
     for id in syntax::identifiers_named(body, source, param_name) {
         let is_send = id.parent().is_some_and(|p| {
@@ -182,14 +153,7 @@ fn sends_twice<'t>(c: &Call<'t>, source: &str) -> Option<(Node<'t>, Node<'t>, No
         if s.kind() != "if_statement" || s.field("alternative").is_some() {
             continue;
         }
-        let then = s.field("consequence")?;
-        let then_list = then
-            .named_children(&mut then.walk())
-            .find(|n| n.kind() == "statement_list")?;
-        let last = then_list
-            .named_children(&mut then_list.walk())
-            .filter(|n| n.kind() != "comment")
-            .last()?;
+        let last = block_statements(s.field("consequence")?).pop()?;
         if !is_send_on(last, param_name, source) {
             continue;
         }

@@ -31,13 +31,90 @@ use crate::analysis::Finding;
 
 /// The findings of one top-level declaration that starts a goroutine (`go func`).
 pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
-    abandoned::check(decl, source, findings);
-    double_send::check(decl, source, findings);
+    // The channels made with `:=`, found in one walk and judged by each shape.
+    let mut made = Vec::new();
+    syntax::walk(decl, |n| {
+        if n.kind() == "short_var_declaration" {
+            made.extend(MadeChan::of(n, source));
+        }
+        true
+    });
+    for m in &made {
+        abandoned::judge(m, source, findings);
+        double_send::judge(m, decl, source, findings);
+        findings.extend(skipped_close::judge(m, source));
+        wait_first::judge(m, source, findings);
+    }
     contract::check(decl, source, findings);
-    skipped_close::check(decl, source, findings);
     stuck::check(decl, source, findings);
-    wait_first::check(decl, source, findings);
     wait_first::check_wait_in_loop(decl, source, findings);
+}
+
+/// `ch := make(chan T)` or `ch := make(chan T, n)`: a channel variable made by a declaration.
+struct MadeChan<'t> {
+    /// The `:=` statement.
+    decl: Node<'t>,
+    name: Node<'t>,
+    make: Node<'t>,
+    /// No buffer: no capacity, or a capacity of `0`.
+    unbuffered: bool,
+    /// A capacity is written, even `0`.
+    capacity_given: bool,
+    /// `make(<-chan T)`: a channel only received from.
+    receive_only: bool,
+}
+
+impl<'t> MadeChan<'t> {
+    fn of(decl: Node<'t>, source: &str) -> Option<MadeChan<'t>> {
+        let left = decl.field("left")?;
+        let right = decl.field("right")?;
+        if left.named_child_count() != 1 || right.named_child_count() != 1 {
+            return None;
+        }
+        let name = left.named_child(0).filter(|n| n.kind() == "identifier")?;
+        let make = unparen(right.named_child(0)?);
+        let unbuffered = chan_make(make, source)?;
+        let args = make.field("arguments")?;
+        Some(MadeChan {
+            decl,
+            name,
+            make,
+            unbuffered,
+            capacity_given: args.named_child_count() > 1,
+            receive_only: args
+                .named_child(0)
+                .is_some_and(|t| syntax::text(t, source).starts_with("<-")),
+        })
+    }
+}
+
+/// `make(chan T)` or `make(chan T, n)`: whether it is unbuffered.
+fn chan_make(call: Node, source: &str) -> Option<bool> {
+    if call.kind() != "call_expression"
+        || call.field("function").map(|f| syntax::text(f, source)) != Some("make")
+    {
+        return None;
+    }
+    let args = call.field("arguments")?;
+    if args.named_child(0)?.kind() != "channel_type" {
+        return None;
+    }
+    Some(match args.named_child_count() {
+        1 => true,
+        2 => args
+            .named_child(1)
+            .is_some_and(|n| syntax::text(n, source).trim() == "0"),
+        _ => false,
+    })
+}
+
+/// The `go` statement that starts the function literal `literal` directly in `func` (not in
+/// another literal of it).
+fn started_by<'t>(literal: Node<'t>, func: Node<'t>) -> Option<Node<'t>> {
+    let go_statement = literal.parent()?.parent()?;
+    (go_literal(go_statement) == Some(literal)
+        && syntax::enclosing_function(go_statement) == Some(func))
+    .then_some(go_statement)
 }
 
 /// The findings of one method declaration that locks something (`Lock()`).
@@ -81,6 +158,19 @@ pub(super) fn receiver_of(decl: Node, source: &str) -> Option<(String, String)> 
         ty = ty.field("type")?;
     }
     (ty.kind() == "type_identifier" && name != "_").then(|| (name, text(ty, source).to_string()))
+}
+
+/// The statements of a block (or of a function's body), comments aside.
+fn block_statements(block: Node) -> Vec<Node> {
+    let Some(list) = block
+        .named_children(&mut block.walk())
+        .find(|c| c.kind() == "statement_list")
+    else {
+        return Vec::new();
+    };
+    list.named_children(&mut list.walk())
+        .filter(|c| c.kind() != "comment")
+        .collect()
 }
 
 fn line_of(n: Node) -> usize {

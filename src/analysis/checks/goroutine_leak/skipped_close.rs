@@ -23,36 +23,16 @@
 
 use tree_sitter::Node;
 
-use super::{go_literal, line_of};
+use super::{block_statements, line_of, started_by, MadeChan};
 use crate::analysis::fix::{self, Fix};
-use crate::analysis::syntax::{self, text, unparen, Fields};
+use crate::analysis::syntax::{self, text, Fields};
 use crate::analysis::{Code, Edit, Finding, Severity};
 
-pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
-    syntax::walk(decl, |n| {
-        if n.kind() == "short_var_declaration" {
-            findings.extend(judge(n, source));
-        }
-        true
-    });
-}
-
-fn judge(made: Node, source: &str) -> Option<Finding> {
-    let left = made.field("left")?;
-    let right = made.field("right")?;
-    if left.named_child_count() != 1 || right.named_child_count() != 1 {
-        return None;
-    }
-    let name_node = left.named_child(0).filter(|n| n.kind() == "identifier")?;
-    let call = unparen(right.named_child(0)?);
-    if call.kind() != "call_expression"
-        || call.field("function").map(|f| text(f, source)) != Some("make")
-        || call.field("arguments")?.named_child(0)?.kind() != "channel_type"
-    {
-        return None;
-    }
+/// Judges one channel made with `:=` (buffered or not).
+pub(super) fn judge(made: &MadeChan, source: &str) -> Option<Finding> {
+    let name_node = made.name;
     let name = text(name_node, source);
-    let func = syntax::enclosing_function(made)?;
+    let func = syntax::enclosing_function(made.decl)?;
     let mut receives = Vec::new();
     let mut close = None;
     for id in syntax::identifiers_named(func, source, name) {
@@ -83,10 +63,8 @@ fn judge(made: Node, source: &str) -> Option<Finding> {
             })
             .and_then(|c| c.parent())
             .filter(|s| s.kind() == "expression_statement")?;
-        let go_statement = owner.parent().and_then(|c| c.parent())?;
+        let go_statement = started_by(owner, func)?;
         if close.is_some()
-            || go_literal(go_statement) != Some(owner)
-            || syntax::enclosing_function(go_statement) != Some(func)
             || syntax::enclosing_loop(go_statement, func).is_some()
             || syntax::enclosing_loop(statement, owner).is_some()
         {
@@ -133,14 +111,7 @@ fn judge(made: Node, source: &str) -> Option<Finding> {
 
 /// `defer close(ch)` as the goroutine's first statement, when the `close` is its last.
 fn defer_close_fix(statement: Node, literal: Node, name: &str, source: &str) -> Option<Fix> {
-    let body = literal.field("body")?;
-    let list = body
-        .named_children(&mut body.walk())
-        .find(|c| c.kind() == "statement_list")?;
-    let mut statements: Vec<Node> = list
-        .named_children(&mut list.walk())
-        .filter(|c| c.kind() != "comment")
-        .collect();
+    let mut statements = block_statements(literal.field("body")?);
     if statements.pop() != Some(statement) || statements.is_empty() {
         return None;
     }

@@ -14,7 +14,7 @@
 
 use tree_sitter::Node;
 
-use super::{enclosing_select, go_literal, line_of};
+use super::{chan_make, enclosing_select, go_literal, line_of};
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::{Code, Finding, Severity};
 
@@ -144,26 +144,6 @@ fn dead(expr: Node, op: Op, decl: Node, source: &str) -> Option<String> {
     }
 }
 
-/// `make(chan T)` or `make(chan T, n)`: whether it is unbuffered.
-fn chan_make(call: Node, source: &str) -> Option<bool> {
-    if call.kind() != "call_expression"
-        || call.field("function").map(|f| text(f, source)) != Some("make")
-    {
-        return None;
-    }
-    let args = call.field("arguments")?;
-    let first = args.named_child(0)?;
-    if first.kind() != "channel_type" {
-        return None;
-    }
-    Some(match args.named_child_count() {
-        1 => true,
-        _ => args
-            .named_child(1)
-            .is_some_and(|n| text(n, source).trim() == "0"),
-    })
-}
-
 enum Origin {
     /// `var c chan T`.
     Nil,
@@ -291,7 +271,7 @@ fn received_channel(comm: Node) -> Option<Node> {
 
 /// The `sync` types judged here.
 #[derive(Clone, Copy, PartialEq)]
-enum SyncKind {
+pub(super) enum SyncKind {
     Mutex,
     RwMutex,
     WaitGroup,
@@ -340,7 +320,7 @@ fn sync_stuck(call: Node, decl: Node, source: &str) -> Option<String> {
 
 /// The `sync` type a local variable is declared with: `var mu sync.Mutex`, `mu := sync.Mutex{}`,
 /// `&sync.Mutex{}`, `new(sync.Mutex)`, `sync.NewCond(...)`.
-fn sync_origin(declared: Node, source: &str) -> Option<SyncKind> {
+pub(super) fn sync_origin(declared: Node, source: &str) -> Option<SyncKind> {
     let parent = declared.parent()?;
     let value = match parent.kind() {
         "var_spec" => match parent.field("value") {

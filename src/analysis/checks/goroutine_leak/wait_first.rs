@@ -24,30 +24,18 @@
 
 use tree_sitter::Node;
 
-use super::{go_literal, line_of};
+use super::stuck::{sync_origin, SyncKind};
+use super::{block_statements, go_literal, line_of, started_by, MadeChan};
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::{Code, Finding, Severity};
 
-pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
-    syntax::walk(decl, |n| {
-        if n.kind() == "short_var_declaration" {
-            judge(n, source, findings);
-        }
-        true
-    });
-}
-
-/// A goroutine started in the function that sends on the channel and then calls `Done`.
-struct Worker<'t> {
-    send: Node<'t>,
-}
-
-fn judge(made: Node, source: &str, findings: &mut Vec<Finding>) -> Option<()> {
-    let (channel, unbuffered) = chan_made(made, source)?;
-    if !unbuffered {
+/// Judges one channel made with `:=` (unbuffered).
+pub(super) fn judge(made: &MadeChan, source: &str, findings: &mut Vec<Finding>) -> Option<()> {
+    if !made.unbuffered {
         return None;
     }
-    let func = syntax::enclosing_function(made)?;
+    let channel = made.name;
+    let func = syntax::enclosing_function(made.decl)?;
     let body = func.field("body")?;
     let name = text(channel, source);
     // The WaitGroup: the one the function waits on.
@@ -57,7 +45,7 @@ fn judge(made: Node, source: &str, findings: &mut Vec<Finding>) -> Option<()> {
     };
     let wg_name = text(wg, source);
     let wg_decl = syntax::declaration_in_scope(wg, func, source)?;
-    if !is_local_wait_group(wg_decl, source) {
+    if sync_origin(wg_decl, source) != Some(SyncKind::WaitGroup) {
         return None;
     }
     // Every use of the WaitGroup is a method call.
@@ -77,7 +65,8 @@ fn judge(made: Node, source: &str, findings: &mut Vec<Finding>) -> Option<()> {
             return None;
         }
     }
-    let mut workers: Vec<Worker> = Vec::new();
+    // The sends of the goroutines started in the function, each followed by `Done`.
+    let mut sends: Vec<Node> = Vec::new();
     let mut receives = 0;
     for id in syntax::identifiers_named(body, source, name) {
         if id == channel {
@@ -108,28 +97,27 @@ fn judge(made: Node, source: &str, findings: &mut Vec<Finding>) -> Option<()> {
             return None;
         }
         // In a goroutine started in the function: a plain send, then Done.
-        let go_statement = owner.parent().and_then(|c| c.parent())?;
-        if go_literal(go_statement) != Some(owner)
-            || syntax::enclosing_function(go_statement) != Some(func)
-            || go_statement.start_byte() > wait.start_byte()
-        {
+        let go_statement = started_by(owner, func)?;
+        if go_statement.start_byte() > wait.start_byte() {
             return None;
         }
-        let send = parent.filter_send(id)?;
+        let send = Some(parent).filter(|p| {
+            p.kind() == "send_statement" && p.field("channel").map(unparen) == Some(id)
+        })?;
         if send.parent()?.kind() == "communication_case"
             || !done_after(send, owner, wg_name, source)
         {
             return None;
         }
-        workers.push(Worker { send });
+        sends.push(send);
     }
-    if workers.is_empty() || receives == 0 {
+    if sends.is_empty() || receives == 0 {
         return None;
     }
     let wait_line = line_of(wait);
-    for w in &workers {
+    for send in &sends {
         findings.push(finding(
-            w.send,
+            *send,
             format!(
                 "this send on the unbuffered channel `{name}` blocks for ever: its receiver waits \
                  first for `{wg_name}.Wait()` (line {wait_line}), and this goroutine calls \
@@ -145,7 +133,7 @@ fn judge(made: Node, source: &str, findings: &mut Vec<Finding>) -> Option<()> {
              for call `{wg_name}.Done()` only after their send on `{name}` (line {}), which waits \
              for a receive that comes after this `Wait`; receive before waiting (or wait in a \
              goroutine that then closes `{name}`)",
-            line_of(workers[0].send)
+            line_of(sends[0])
         ),
     ));
     Some(())
@@ -160,44 +148,6 @@ fn finding(at: Node, message: String) -> Finding {
         related: vec![],
         fixes: vec![],
     }
-}
-
-trait SendOf<'t> {
-    fn filter_send(self, channel: Node<'t>) -> Option<Node<'t>>;
-}
-
-impl<'t> SendOf<'t> for Node<'t> {
-    /// The send statement this node is, when `channel` is its channel.
-    fn filter_send(self, channel: Node<'t>) -> Option<Node<'t>> {
-        (self.kind() == "send_statement" && self.field("channel").map(unparen) == Some(channel))
-            .then_some(self)
-    }
-}
-
-/// `ch := make(chan T[, n])`: the name, and whether it is unbuffered.
-fn chan_made<'t>(decl: Node<'t>, source: &str) -> Option<(Node<'t>, bool)> {
-    let left = decl.field("left")?;
-    let right = decl.field("right")?;
-    if left.named_child_count() != 1 || right.named_child_count() != 1 {
-        return None;
-    }
-    let name = left.named_child(0).filter(|n| n.kind() == "identifier")?;
-    let call = unparen(right.named_child(0)?);
-    if call.kind() != "call_expression"
-        || call.field("function").map(|f| text(f, source)) != Some("make")
-    {
-        return None;
-    }
-    let args = call.field("arguments")?;
-    if args.named_child(0)?.kind() != "channel_type" {
-        return None;
-    }
-    let unbuffered = match args.named_child_count() {
-        1 => true,
-        2 => text(args.named_child(1)?, source).trim() == "0",
-        _ => false,
-    };
-    Some((name, unbuffered))
 }
 
 /// The function's own `x.Wait()` statements (not in its literals), with `x`.
@@ -229,32 +179,6 @@ fn wait_calls<'t>(body: Node<'t>, func: Node<'t>, source: &str) -> Vec<(Node<'t>
     out
 }
 
-/// `var wg sync.WaitGroup`, `wg := sync.WaitGroup{}`, `&sync.WaitGroup{}`, `new(sync.WaitGroup)`.
-fn is_local_wait_group(declared: Node, source: &str) -> bool {
-    let Some(parent) = declared.parent() else {
-        return false;
-    };
-    let value = match parent.kind() {
-        "var_spec" => match parent.field("value") {
-            None => {
-                return parent
-                    .field("type")
-                    .is_some_and(|t| text(t, source) == "sync.WaitGroup")
-            }
-            Some(v) => v,
-        },
-        "expression_list" => match parent.parent().and_then(|s| s.field("right")) {
-            Some(v) => v,
-            None => return false,
-        },
-        _ => return false,
-    };
-    matches!(
-        value.named_child(0).map(|v| text(v, source)),
-        Some("sync.WaitGroup{}" | "&sync.WaitGroup{}" | "new(sync.WaitGroup)")
-    ) && value.named_child_count() == 1
-}
-
 /// The goroutine calls `wg.Done()` after `send` on every path: a `defer wg.Done()` anywhere in
 /// its top-level statements, or `wg.Done()` later in the send's own block with no `return`
 /// between.
@@ -263,16 +187,9 @@ fn done_after(send: Node, literal: Node, wg: &str, source: &str) -> bool {
     let Some(body) = literal.field("body") else {
         return false;
     };
-    let deferred = body
-        .named_children(&mut body.walk())
-        .filter(|c| c.kind() == "statement_list")
-        .flat_map(|l| {
-            let mut cursor = l.walk();
-            l.named_children(&mut cursor).collect::<Vec<_>>()
-        })
-        .any(|s| {
-            s.kind() == "defer_statement" && text(s, source).trim() == format!("defer {done}")
-        });
+    let deferred = block_statements(body).into_iter().any(|s| {
+        s.kind() == "defer_statement" && text(s, source).trim() == format!("defer {done}")
+    });
     if deferred {
         return true;
     }
@@ -308,14 +225,7 @@ fn wait_in_loop(for_statement: Node, source: &str) -> Option<Finding> {
     let over = text(range.field("right")?, source);
     let body = for_statement.field("body")?;
     let func = syntax::enclosing_function(for_statement)?;
-    let statements: Vec<Node> = body
-        .named_children(&mut body.walk())
-        .filter(|c| c.kind() == "statement_list")
-        .flat_map(|l| {
-            let mut cursor = l.walk();
-            l.named_children(&mut cursor).collect::<Vec<_>>()
-        })
-        .collect();
+    let statements = block_statements(body);
     // In the body: a goroutine, then `wg.Wait()`.
     let go_at = statements.iter().position(|s| go_literal(*s).is_some())?;
     let (wait, wg) = statements[go_at + 1..].iter().find_map(|s| {
@@ -333,7 +243,7 @@ fn wait_in_loop(for_statement: Node, source: &str) -> Option<Finding> {
     })?;
     let wg_name = text(wg, source);
     let declared = syntax::declaration_in_scope(wg, func, source)?;
-    if !is_local_wait_group(declared, source) {
+    if sync_origin(declared, source) != Some(SyncKind::WaitGroup) {
         return None;
     }
     // Before the loop, in the same block: `wg.Add(len(xs))`; and no other Add anywhere.
