@@ -9,6 +9,9 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
+use support::{go, heap_profile_in};
+
+mod support;
 
 const PROGRAM: &str = r#"package main
 
@@ -77,22 +80,6 @@ func main() {
 	runtime.KeepAlive(h)
 }
 "#;
-
-fn go(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new("go")
-        .args(args)
-        .current_dir(dir)
-        .env("GOTOOLCHAIN", "local")
-        .env("GOFLAGS", "-mod=mod")
-        .output()
-        .unwrap_or_else(|e| panic!("the `go` command is needed ({e})"));
-    assert!(
-        out.status.success(),
-        "go {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 fn leakls(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_leakls"))
@@ -278,7 +265,7 @@ fn bad_profiles_get_an_error_naming_the_file_and_the_problem() {
     // A heap profile of another program: said, with the tables still printed.
     let other = tempfile::tempdir().unwrap();
     fs::write(other.path().join("x.go"), "package x\n").unwrap();
-    let heap = heap_profile_of_nothing();
+    let heap = heap_profile_in("/elsewhere/main.go");
     fs::write(d.join("other.pb"), &heap).unwrap();
     let out = leakls(
         d,
@@ -297,31 +284,6 @@ fn bad_profiles_get_an_error_naming_the_file_and_the_problem() {
     let dir_out = leakls(d, &["."]);
     assert_eq!(dir_out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&dir_out.stderr).contains("not a regular file"));
-}
-
-/// A heap profile by hand: one sample of 64 bytes in `main.main` of `/elsewhere/main.go`.
-fn heap_profile_of_nothing() -> Vec<u8> {
-    let mut out = Vec::new();
-    // sample_type: inuse_space/bytes (strings 1, 2)
-    out.extend([0x0a, 4, 0x08, 1, 0x10, 2]);
-    // sample: location_id [1] (packed), value [64] (packed)
-    out.extend([0x12, 6, 0x0a, 1, 1, 0x12, 1, 64]);
-    // location: id 1, line { function_id 1, line 7 }
-    out.extend([0x22, 8, 0x08, 1, 0x22, 4, 0x08, 1, 0x10, 7]);
-    // function: id 1, name 3, filename 4
-    out.extend([0x2a, 6, 0x08, 1, 0x10, 3, 0x20, 4]);
-    for s in [
-        "",
-        "inuse_space",
-        "bytes",
-        "main.main",
-        "/elsewhere/main.go",
-    ] {
-        out.push(0x32);
-        out.push(s.len() as u8);
-        out.extend(s.as_bytes());
-    }
-    out
 }
 
 /// A profile.proto message by hand: string table ["", "samples", "count", "cpu", "nanoseconds"]

@@ -6,6 +6,10 @@ use std::fs;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
+use support::go;
+
+mod support;
+
 const SERVICE: &str = r#"package main
 
 import (
@@ -68,17 +72,7 @@ fn a_growing_line_of_a_running_service_is_named_with_its_rate() {
     let d = dir.path();
     fs::write(d.join("go.mod"), "module leakls.test/svc\n\ngo 1.22\n").unwrap();
     fs::write(d.join("main.go"), SERVICE).unwrap();
-    let build = Command::new("go")
-        .args(["build", "-o", "svc", "."])
-        .current_dir(d)
-        .env("GOTOOLCHAIN", "local")
-        .output()
-        .expect("the `go` command is needed");
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    go(d, &["build", "-o", "svc", "."]);
     let addr_file = d.join("addr");
     let _service = Killed(
         Command::new(d.join("svc"))

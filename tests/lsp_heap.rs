@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{file_uri, ClientOptions, Server};
+use support::{file_uri, go, heap_profile_in, ClientOptions, Server};
 
 const PROGRAM: &str = "package main
 
@@ -114,17 +114,7 @@ fn hints_show_what_grew_follow_edits_and_reload() {
     let d = dir.path();
     fs::write(d.join("go.mod"), "module example.com/svc\n\ngo 1.22\n").unwrap();
     fs::write(d.join("main.go"), PROGRAM).unwrap();
-    let build = Command::new("go")
-        .args(["build", "-o", "svc", "."])
-        .current_dir(d)
-        .env("GOTOOLCHAIN", "local")
-        .output()
-        .expect("the `go` command is needed");
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    go(d, &["build", "-o", "svc", "."]);
     let ran = Command::new(d.join("svc"))
         .args(["base.pb.gz", "cur.pb.gz"])
         .current_dir(d)
@@ -258,22 +248,8 @@ fn a_profile_of_another_program_is_said() {
     let d = dir.path();
     fs::write(d.join("go.mod"), "module example.com/svc\n\ngo 1.22\n").unwrap();
     fs::write(d.join("main.go"), "package main\n\nfunc main() {}\n").unwrap();
-    // A heap profile by hand: 64 bytes in main.main of /elsewhere/main.go, not this workspace's.
-    let mut profile = vec![0x0a, 4, 0x08, 1, 0x10, 2];
-    profile.extend([0x12, 6, 0x0a, 1, 1, 0x12, 1, 64]);
-    profile.extend([0x22, 8, 0x08, 1, 0x22, 4, 0x08, 1, 0x10, 7]);
-    profile.extend([0x2a, 6, 0x08, 1, 0x10, 3, 0x20, 4]);
-    for s in [
-        "",
-        "inuse_space",
-        "bytes",
-        "main.main",
-        "/elsewhere/lib/main.go",
-    ] {
-        profile.push(0x32);
-        profile.push(s.len() as u8);
-        profile.extend(s.as_bytes());
-    }
+    // A heap profile whose one line is in another program's file.
+    let profile = heap_profile_in("/elsewhere/lib/main.go");
     fs::write(d.join("other.pb"), profile).unwrap();
     let options = ClientOptions {
         initialization_options: Some(json!({ "heap_profile": "other.pb" })),

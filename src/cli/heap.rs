@@ -454,17 +454,7 @@ fn table(
     out
 }
 
-/// `12.3 MB` for bytes, the plain count otherwise.
+/// `12.34 MB` for bytes, the plain count otherwise.
 fn amount(v: i64, unit: &str) -> String {
-    if unit != "bytes" {
-        return v.to_string();
-    }
-    let a = v.unsigned_abs() as f64;
-    let sign = if v < 0 { "-" } else { "" };
-    match a {
-        a if a >= 1e9 => format!("{sign}{:.2} GB", a / 1e9),
-        a if a >= 1e6 => format!("{sign}{:.2} MB", a / 1e6),
-        a if a >= 1e3 => format!("{sign}{:.2} kB", a / 1e3),
-        _ => format!("{v} B"),
-    }
+    report::amount(v, unit, 2)
 }

@@ -186,6 +186,22 @@ pub fn sort(stats: &mut [Stat]) {
     });
 }
 
+/// A figure for people: bytes in B, kB, MB or GB (powers of ten) with `decimals` places, any
+/// other unit as the plain number.
+pub fn amount(v: i64, unit: &str, decimals: usize) -> String {
+    if unit != "bytes" {
+        return v.to_string();
+    }
+    let a = v.unsigned_abs() as f64;
+    let sign = if v < 0 { "-" } else { "" };
+    match a {
+        a if a >= 1e9 => format!("{sign}{:.decimals$} GB", a / 1e9),
+        a if a >= 1e6 => format!("{sign}{:.decimals$} MB", a / 1e6),
+        a if a >= 1e3 => format!("{sign}{:.decimals$} kB", a / 1e3),
+        _ => format!("{v} B"),
+    }
+}
+
 /// The sum of one sample type over every sample: what pprof calls the total.
 pub fn total(profile: &HeapProfile, index: usize) -> i64 {
     profile

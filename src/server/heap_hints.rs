@@ -213,18 +213,12 @@ impl Overlay {
     }
 }
 
+/// `12.3 MB` for bytes, `N objects` for counts.
 fn amount(v: i64, unit: &str) -> String {
     if unit != "bytes" {
         return format!("{v} objects");
     }
-    let a = v.unsigned_abs() as f64;
-    let sign = if v < 0 { "-" } else { "" };
-    match a {
-        a if a >= 1e9 => format!("{sign}{:.1} GB", a / 1e9),
-        a if a >= 1e6 => format!("{sign}{:.1} MB", a / 1e6),
-        a if a >= 1e3 => format!("{sign}{:.1} kB", a / 1e3),
-        _ => format!("{v} B"),
-    }
+    report::amount(v, unit, 1)
 }
 
 /// Moves the figures of a document through one edit: lines below it move by the lines it adds

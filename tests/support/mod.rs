@@ -924,3 +924,41 @@ impl Rng {
         items[self.below(items.len())]
     }
 }
+
+/// Runs the installed `go` command (no toolchain download) in `dir`, and fails the test if it
+/// fails.
+pub fn go(dir: &Path, args: &[&str]) -> std::process::Output {
+    let out = Command::new("go")
+        .args(args)
+        .current_dir(dir)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "-mod=mod")
+        .output()
+        .unwrap_or_else(|e| panic!("the `go` command is needed ({e})"));
+    assert!(
+        out.status.success(),
+        "go {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A heap profile (profile.proto, by hand) with one sample: 64 bytes live in `main.main` of
+/// `file`, line 7.
+pub fn heap_profile_in(file: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    // sample_type: inuse_space/bytes (strings 1, 2)
+    out.extend([0x0a, 4, 0x08, 1, 0x10, 2]);
+    // sample: location_id [1] (packed), value [64] (packed)
+    out.extend([0x12, 6, 0x0a, 1, 1, 0x12, 1, 64]);
+    // location: id 1, line { function_id 1, line 7 }
+    out.extend([0x22, 8, 0x08, 1, 0x22, 4, 0x08, 1, 0x10, 7]);
+    // function: id 1, name 3, filename 4
+    out.extend([0x2a, 6, 0x08, 1, 0x10, 3, 0x20, 4]);
+    for s in ["", "inuse_space", "bytes", "main.main", file] {
+        out.push(0x32);
+        out.push(s.len() as u8);
+        out.extend(s.as_bytes());
+    }
+    out
+}
