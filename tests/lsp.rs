@@ -6,18 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::{json, Value};
-use support::{file_uri, ClientOptions, Encoding, Rng, Server, Text};
-
-const TICKER: &str = "\
-package app
-
-import \"time\"
-
-func poll(d time.Duration) {
-\tt := time.NewTicker(d)
-\t<-t.C
-}
-";
+use support::{file_uri, ClientOptions, Encoding, Rng, Server, Text, TICKER};
 
 /// A module folder with a go.mod at `go_version`.
 fn module(go_version: &str) -> tempfile::TempDir {

@@ -13,18 +13,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{file_uri, ClientOptions, Server};
-
-const TICKER: &str = "\
-package app
-
-import \"time\"
-
-func poll(d time.Duration) {
-\tt := time.NewTicker(d)
-\t<-t.C
-}
-";
+use support::{file_uri, ClientOptions, Server, TICKER};
 
 /// A slice-retains finding (in `Pop`, line 9) and an unstopped-ticker (in `poll`).
 const BOTH: &str = "\

@@ -962,3 +962,15 @@ pub fn heap_profile_in(file: &str) -> Vec<u8> {
     }
     out
 }
+
+/// A Go file whose ticker is never stopped (reported in a module before Go 1.23).
+pub const TICKER: &str = "\
+package app
+
+import \"time\"
+
+func poll(d time.Duration) {
+\tt := time.NewTicker(d)
+\t<-t.C
+}
+";
