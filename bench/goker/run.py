@@ -41,13 +41,22 @@ def expected(goroot):
 
 def findings(leakls, program, goroot):
     """leakls's findings on a copy of the program made a module of its own: in place it is
-    test data of the standard library, which leakls (like the go command) does not check."""
+    test data of the standard library, which leakls (like the go command) does not check.
+    Each GoKer kernel goes in a package of its own, as in GoBench, where every kernel is a
+    program apart: merged into one package, 64 unrelated programs' field names would meet, and
+    a check that asks whether anything in the package uses a field would hear of the others'."""
     go_line = re.search(r"^go (\S+)", (Path(goroot) / "src/go.mod").read_text(), re.M)
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "testgoroutineleakprofile"
         shutil.copytree(program, copy)
         (copy / "go.mod").write_text(f"module testgoroutineleakprofile\n\ngo {go_line[1]}\n")
-        return run_check(leakls, copy)
+        for kernel in sorted((copy / "goker").glob("*.go")):
+            (kernel.parent / kernel.stem).mkdir()
+            kernel.rename(kernel.parent / kernel.stem / kernel.name)
+        found = run_check(leakls, copy)
+        for f in found:
+            f["path"] = re.sub(r"^(\./)?goker/[^/]+/", "./goker/", f["path"])
+        return found
 
 
 def run_check(leakls, program):

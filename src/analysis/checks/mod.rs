@@ -271,6 +271,23 @@ pub fn run_all_reporting(
         });
         out.findings.extend(found.unwrap_or_default());
     }
+    // A struct field's channel, Cond or WaitGroup nothing in the package releases: judged with
+    // the whole package in the index.
+    if file.settings.enabled(Code::GoroutineLeak) {
+        for decl in candidate_declarations(
+            root,
+            source,
+            &["chan ", "chan<-", "sync.Cond", "sync.WaitGroup"],
+        ) {
+            if decl.kind() != "type_declaration" || !shallow_enough(decl, &mut too_deep) {
+                continue;
+            }
+            match dead_fields(decl, source, file, module, skipped) {
+                Some(found) => out.findings.extend(found),
+                None => out.needs_index.push(decl.byte_range()),
+            }
+        }
+    }
     // A method that locks its receiver's mutex again while it holds it.
     for decl in candidate_declarations(root, source, &["Lock()"]) {
         if decl.kind() != "method_declaration"
@@ -325,7 +342,26 @@ pub fn judge_pending(
             findings.extend(timers.check(decl, skipped).unwrap_or_default());
         }
         findings.extend(slice_retains(decl, source, file, module, skipped).0);
+        if decl.kind() == "type_declaration" && file.settings.enabled(Code::GoroutineLeak) {
+            findings.extend(dead_fields(decl, source, file, module, skipped).unwrap_or_default());
+        }
     }
+}
+
+/// `goroutine-leak`'s fields nothing in the package releases, for one `type` declaration;
+/// `None` until the index is complete.
+fn dead_fields(
+    decl: Node,
+    source: &str,
+    file: &FileContext,
+    module: ModuleView,
+    skipped: &mut Vec<Skipped>,
+) -> Option<Vec<Finding>> {
+    let line = Some(decl.start_position().row + 1);
+    contain("goroutine-leak", line, skipped, || {
+        goroutine_leak::dead_field::check(decl, source, file, module)
+    })
+    .unwrap_or(Some(Vec::new()))
 }
 
 /// The checks that may leave a declaration pending until the index is complete: a second pass

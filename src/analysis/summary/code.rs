@@ -39,13 +39,24 @@ impl SummaryContext<'_> {
             pending_growth: Vec::new(),
             regrow: RegrowFinder::default(),
         };
+        let mut mentions: Vec<u32> = Vec::new();
         let first_use = out.uses.len();
         static VISITED: std::sync::LazyLock<syntax::KindSet> =
             std::sync::LazyLock::new(|| syntax::KindSet::new(CodeWalker::KINDS));
         static OPAQUE: std::sync::LazyLock<syntax::KindSet> =
             std::sync::LazyLock::new(|| syntax::KindSet::new(CodeWalker::OPAQUE));
+        static COMPOSITE: std::sync::LazyLock<u16> = std::sync::LazyLock::new(|| {
+            let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
+            language.id_for_node_kind("composite_literal", true)
+        });
         syntax::walk_with_ancestors(decl, |n, ancestors| {
             walker.repeat.enter(n, ancestors);
+            if let Some(name) = mentioned_field(n, walker.ctx.source) {
+                mentions.push(super::name_hash(name));
+            } else if n.kind_id() == *COMPOSITE {
+                let types = super::positional_literal_types(n, walker.ctx.source);
+                mentions.extend(types.into_iter().map(super::name_hash));
+            }
             if VISITED.contains(n) {
                 let kind = n.kind();
                 walker.declare(n, kind);
@@ -77,6 +88,10 @@ impl SummaryContext<'_> {
             ..
         } = walker;
         out.regrown_slices.extend(regrow.finish());
+        mentions.extend(out.field_mentions.iter());
+        mentions.sort_unstable();
+        mentions.dedup();
+        out.field_mentions = mentions.into_boxed_slice();
         let is_local = |name: &NameRef| {
             let spelled = name.package.as_deref().unwrap_or(&name.name);
             locals.contains(spelled)
@@ -105,6 +120,35 @@ impl SummaryContext<'_> {
             }
         }
     }
+}
+
+/// The name `n` selects (`f` in `x.f`) or keys a composite literal with (`f` in `T{f: v}`).
+fn mentioned_field<'s>(n: Node, source: &'s str) -> Option<&'s str> {
+    static FIELD: std::sync::LazyLock<u16> = std::sync::LazyLock::new(|| {
+        let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
+        language.id_for_node_kind("field_identifier", true)
+    });
+    static KEY: std::sync::LazyLock<u16> = std::sync::LazyLock::new(|| {
+        let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
+        language.id_for_node_kind("keyed_element", true)
+    });
+    let id = n.kind_id();
+    if id == *FIELD {
+        return n.utf8_text(source.as_bytes()).ok();
+    }
+    // `f` in `T{f: v}`: a keyed element's first child, an identifier inside a literal element.
+    if id == *KEY {
+        let key = n.named_child(0)?;
+        let name = if key.kind() == "literal_element" {
+            key.named_child(0)?
+        } else {
+            key
+        };
+        return (name.kind() == "identifier")
+            .then(|| name.utf8_text(source.as_bytes()).ok())
+            .flatten();
+    }
+    None
 }
 
 struct CodeWalker<'a> {

@@ -141,6 +141,49 @@ pub struct DeclSummary {
     pub calls: Vec<Call>,
     /// Package-level constants: (name, the type their declaration spells).
     pub consts: Vec<(String, Option<TypeExpr>)>,
+    /// [`name_hash`] of every field or method name selected in the code (`f` in `x.f`, `x.f()`)
+    /// and of every key of a composite literal (`T{f: v}`), sorted: whether another file of the
+    /// package can touch a field, answered without its tree. A collision only makes a check
+    /// that asks more cautious.
+    pub field_mentions: Box<[u32]>,
+}
+
+/// The types named in a composite literal that sets fields by position (`T{a, b}`, or
+/// `[]T{{a, b}}` and `map[K]T{k: {a, b}}`, whose elements' type is implied): every field of
+/// such a type may be set there without its name being written.
+pub fn positional_literal_types<'s>(literal: Node, source: &'s str) -> Vec<&'s str> {
+    let Some(body) = literal.field("body") else {
+        return Vec::new();
+    };
+    let mut cursor = body.walk();
+    let positional = body.named_children(&mut cursor).any(|e| match e.kind() {
+        "literal_element" => true,
+        "keyed_element" => e.named_child(1).is_some_and(|v| {
+            v.named_child(0)
+                .is_some_and(|x| x.kind() == "literal_value")
+        }),
+        _ => false,
+    });
+    if !positional {
+        return Vec::new();
+    }
+    let mut types = Vec::new();
+    if let Some(ty) = literal.field("type") {
+        syntax::walk(ty, |n| {
+            if n.kind() == "type_identifier" {
+                types.extend(n.utf8_text(source.as_bytes()).ok());
+            }
+            true
+        });
+    }
+    types
+}
+
+/// The hash [`DeclSummary::field_mentions`] keeps of a name (FNV-1a).
+pub fn name_hash(name: &str) -> u32 {
+    name.bytes().fold(0x811c_9dc5, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -15,9 +15,12 @@
 //! - [`skipped_close`]: a receive waits for a goroutine's `close` that an early `return` skips.
 //! - [`relock`]: a method locks its receiver's mutex again while it holds it.
 //! - [`wait_first`]: a function waits for its workers before it reads what they send.
+//! - [`dead_field`]: a struct field's channel, `Cond` or `WaitGroup` that nothing in the
+//!   package can release, judged with the index.
 
 mod abandoned;
 mod contract;
+pub mod dead_field;
 mod double_send;
 mod relock;
 mod skipped_close;

@@ -69,6 +69,13 @@ func (c *cache) handOff() {
 }
 
 // So may whoever receives from the channel.
+func (c *cache) listen() {
+	for u := range c.updates {
+		_ = u
+		c.mu.Unlock()
+	}
+}
+
 func (c *cache) handOffByChannel() {
 	c.mu.Lock()
 	c.updates <- "locked"

@@ -1,0 +1,669 @@
+//! A struct field nothing in its package can ever release: a channel field some code receives
+//! from while no code of the package sends on it or closes it (or sends on, unbuffered, while
+//! none receives), a `sync.Cond` field waited on and never signalled, a `sync.WaitGroup` field
+//! added to and waited on with no `Done`.
+//!
+//! An unexported field can only be reached by its own package, so once every use of it is in
+//! sight the wait is certain. "Every use" is strict: the field, and any getter returning it,
+//! is mentioned by no other file of the package (asked of the index, by name), and every use in
+//! this file is an operation on it: handed to a call, stored elsewhere, aliased or returned by
+//! anything but a plain getter, and the rule says nothing.
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use super::{enclosing_select, line_of};
+use crate::analysis::checks::ModuleView;
+use crate::analysis::summary::{name_hash, positional_literal_types};
+use crate::analysis::syntax::{self, text, unparen, Fields};
+use crate::analysis::{Code, FileContext, Finding, Related, Severity};
+
+/// What a field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Chan,
+    Cond,
+    WaitGroup,
+}
+
+/// One use of the field, by what it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Use {
+    Send,
+    Receive,
+    Close,
+    /// `make(chan T)` or `make(chan T, 0)`, or nothing (a nil channel blocks as well).
+    MakeUnbuffered,
+    MakeBuffered,
+    Signal,
+    CondWait,
+    Add,
+    Done,
+    GroupWait,
+    Neutral,
+    /// Anything that may let the value reach code out of sight.
+    Escape,
+}
+
+/// A field worth judging: the struct's `type` declaration names it.
+struct Candidate<'t> {
+    type_name: String,
+    field: Node<'t>,
+    name: String,
+    kind: Kind,
+}
+
+/// How many uses of one field are worth classifying: past this, the rule stays silent.
+const MAX_USES: usize = 256;
+
+/// The findings for the fields declared in `type_decl`. `None` when the index is not complete
+/// yet: the declaration is judged again once it is.
+pub fn check(
+    type_decl: Node,
+    source: &str,
+    file: &FileContext,
+    module: ModuleView,
+) -> Option<Vec<Finding>> {
+    let root = root_of(type_decl);
+    let main = package_is_main(root, source);
+    let candidates = candidates(type_decl, source, main);
+    if candidates.is_empty() {
+        return Some(Vec::new());
+    }
+    if module.package_path.is_empty() {
+        return Some(Vec::new()); // no package in sight: the partner may be anywhere
+    }
+    if !module.complete {
+        return None;
+    }
+    let names = names_declared(root, source);
+    let mut findings = Vec::new();
+    for c in candidates {
+        // A field name two structs of the file share, or a method's: uses cannot be told apart.
+        if names.fields.get(c.name.as_str()).copied().unwrap_or(0) > 1
+            || names.methods.contains_key(c.name.as_str())
+        {
+            continue;
+        }
+        let Some(uses) = uses_of(&c, root, source, main, &names) else {
+            continue;
+        };
+        // The field by name, its getters, and the type (set by position in a literal).
+        let mut mentioned = vec![c.name.clone(), c.type_name.clone()];
+        mentioned.extend(uses.getters.iter().cloned());
+        if mentioned_elsewhere(&mentioned, file, module) {
+            continue;
+        }
+        findings.extend(judge(&c, &uses.ops));
+    }
+    Some(findings)
+}
+
+/// The fields of the structs `type_decl` declares that hold a channel, a `sync.Cond` or a
+/// `sync.WaitGroup`: unexported, or in a `main` package (which nothing imports).
+fn candidates<'t>(type_decl: Node<'t>, source: &str, main: bool) -> Vec<Candidate<'t>> {
+    let mut found = Vec::new();
+    let mut cursor = type_decl.walk();
+    for spec in type_decl.named_children(&mut cursor) {
+        if spec.kind() != "type_spec" {
+            continue;
+        }
+        let (Some(name), Some(ty)) = (spec.field("name"), spec.field("type")) else {
+            continue;
+        };
+        if ty.kind() != "struct_type" {
+            continue;
+        }
+        syntax::walk(ty, |n| {
+            if n.kind() != "field_declaration" {
+                return n.kind() == "struct_type" || n.kind() == "field_declaration_list";
+            }
+            let Some(kind) = n.field("type").and_then(|t| kind_of(t, source)) else {
+                return false;
+            };
+            let mut c = n.walk();
+            for field in n.children_by_field_name("name", &mut c) {
+                let field_name = text(field, source);
+                let unexported = field_name.starts_with(|c: char| c.is_lowercase() || c == '_');
+                if field_name != "_" && (unexported || main) {
+                    found.push(Candidate {
+                        type_name: text(name, source).to_string(),
+                        field,
+                        name: field_name.to_string(),
+                        kind,
+                    });
+                }
+            }
+            false
+        });
+    }
+    found
+}
+
+fn kind_of(ty: Node, source: &str) -> Option<Kind> {
+    if ty.kind() == "channel_type" {
+        return Some(Kind::Chan);
+    }
+    let spelled = text(ty, source).trim_start_matches('*');
+    match spelled {
+        "sync.Cond" => Some(Kind::Cond),
+        "sync.WaitGroup" => Some(Kind::WaitGroup),
+        _ => None,
+    }
+}
+
+/// How many struct fields of the file carry each name, and the methods declared (name to
+/// receiver type).
+struct Declared {
+    fields: HashMap<String, usize>,
+    methods: HashMap<String, Vec<String>>,
+}
+
+fn names_declared(root: Node, source: &str) -> Declared {
+    let mut fields: HashMap<String, usize> = HashMap::new();
+    let mut methods: HashMap<String, Vec<String>> = HashMap::new();
+    syntax::walk(root, |n| match n.kind() {
+        "field_declaration" => {
+            let mut c = n.walk();
+            for name in n.children_by_field_name("name", &mut c) {
+                *fields.entry(text(name, source).to_string()).or_default() += 1;
+            }
+            true
+        }
+        "method_declaration" => {
+            if let (Some(name), Some((_, ty))) = (n.field("name"), super::receiver_of(n, source)) {
+                methods
+                    .entry(text(name, source).to_string())
+                    .or_default()
+                    .push(ty);
+            }
+            false
+        }
+        "function_declaration" => false,
+        _ => true,
+    });
+    Declared { fields, methods }
+}
+
+/// What this file does with a field, and the getters that hand it out.
+struct Uses<'t> {
+    ops: Vec<(Use, Node<'t>)>,
+    getters: Vec<String>,
+}
+
+/// Every use of the field in the file, or `None` when one lets it escape.
+fn uses_of<'t>(
+    c: &Candidate<'t>,
+    root: Node<'t>,
+    source: &str,
+    main: bool,
+    names: &Declared,
+) -> Option<Uses<'t>> {
+    let mut selectors = Vec::new();
+    let mut too_many = false;
+    let mut positional = false;
+    syntax::walk(root, |n| {
+        if too_many || positional {
+            return false;
+        }
+        match n.kind() {
+            // `T{a, b}` sets every field of `T`, this one too, without naming it.
+            "composite_literal" => {
+                positional = positional_literal_types(n, source).contains(&c.type_name.as_str());
+            }
+            "field_identifier" if text(n, source) == c.name && n != c.field => {
+                selectors.push(n);
+                too_many = selectors.len() > MAX_USES;
+            }
+            "identifier" if text(n, source) == c.name => {
+                // A composite literal's key (`T{f: v}`): made there, or given another's value.
+                if let Some(element) = keyed_element_of_key(n) {
+                    selectors.push(element);
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    if too_many || positional {
+        return None;
+    }
+    let mut uses = Uses {
+        ops: Vec::new(),
+        getters: Vec::new(),
+    };
+    for n in selectors {
+        if n.kind() == "keyed_element" {
+            let value = n.named_child(1).map(literal_value)?;
+            uses.ops.push((creation(value, c.kind, source)?, n));
+            continue;
+        }
+        let selector = n.parent().filter(|p| p.kind() == "selector_expression")?;
+        if selector.field("field") != Some(n) {
+            return None;
+        }
+        if let Some(alias_uses) = alias_uses(selector, c.kind, source) {
+            if alias_uses.iter().any(|(u, _)| *u == Use::Escape) {
+                return None;
+            }
+            uses.ops.extend(alias_uses);
+            continue;
+        }
+        match use_of(selector, c.kind, source) {
+            Use::Escape => {
+                let getter = getter_returning(selector, c, source, main, names)?;
+                let calls = calls_of_method(root, &getter, source);
+                if calls.len() > MAX_USES {
+                    return None;
+                }
+                for call in calls {
+                    match use_of(call, c.kind, source) {
+                        Use::Escape => return None,
+                        u => uses.ops.push((u, call)),
+                    }
+                }
+                uses.getters.push(getter);
+            }
+            u => uses.ops.push((u, selector)),
+        }
+    }
+    Some(uses)
+}
+
+/// `v := x.f` or `var v = x.f`: what the function does with `v`, when that is where `e`
+/// stands. An alias assigned again, or declared twice in the function, escapes.
+fn alias_uses<'t>(e: Node<'t>, kind: Kind, source: &str) -> Option<Vec<(Use, Node<'t>)>> {
+    let list = e.parent().filter(|p| p.kind() == "expression_list")?;
+    let declaration = list.parent()?;
+    let names = match declaration.kind() {
+        "short_var_declaration" if declaration.field("right") == Some(list) => {
+            declaration.field("left")?
+        }
+        "var_spec" if declaration.field("value") == Some(list) => declaration,
+        _ => return None,
+    };
+    let mut cursor = names.walk();
+    let declared: Vec<Node> = if declaration.kind() == "var_spec" {
+        declaration
+            .children_by_field_name("name", &mut cursor)
+            .collect()
+    } else {
+        names.named_children(&mut cursor).collect()
+    };
+    if declared.len() != 1 || list.named_child_count() != 1 {
+        return Some(vec![(Use::Escape, e)]);
+    }
+    let alias = declared[0];
+    let name = text(alias, source);
+    let func = syntax::enclosing_function(declaration)?;
+    let mut uses = Vec::new();
+    syntax::walk(func, |n| {
+        if n.kind() == "identifier" && n != alias && text(n, source) == name {
+            let reassigned = n.parent().is_some_and(|p| {
+                p.kind() == "expression_list"
+                    && p.parent().is_some_and(|s| {
+                        (s.kind() == "assignment_statement" && s.field("left") == Some(p))
+                            || s.kind() == "short_var_declaration"
+                    })
+            }) || n.parent().is_some_and(|p| p.kind() == "var_spec");
+            let u = if reassigned {
+                Use::Escape
+            } else {
+                use_of(n, kind, source)
+            };
+            uses.push((u, n));
+        }
+        true
+    });
+    Some(uses)
+}
+
+/// The keyed element `n` is the key of.
+fn keyed_element_of_key(n: Node) -> Option<Node> {
+    let mut key = n.parent()?;
+    if key.kind() == "literal_element" {
+        key = key.parent()?;
+        if key.kind() != "keyed_element" {
+            return None;
+        }
+        return (key.named_child(0)?.named_child(0)? == n).then_some(key);
+    }
+    None
+}
+
+fn literal_value(n: Node) -> Node {
+    if n.kind() == "literal_element" {
+        n.named_child(0).unwrap_or(n)
+    } else {
+        n
+    }
+}
+
+/// What storing `value` in the field does: makes it (and how), or lets another value in.
+fn creation(value: Node, kind: Kind, source: &str) -> Option<Use> {
+    let value = unparen(value);
+    if text(value, source) == "nil" {
+        return Some(Use::Neutral);
+    }
+    match kind {
+        Kind::Chan => super::chan_make(value, source).map(|unbuffered| {
+            if unbuffered {
+                Use::MakeUnbuffered
+            } else {
+                Use::MakeBuffered
+            }
+        }),
+        Kind::Cond => text(value, source)
+            .starts_with("sync.NewCond(")
+            .then_some(Use::Neutral),
+        Kind::WaitGroup => None,
+    }
+}
+
+/// What the expression `e` (the field, or a getter's call) does where it stands.
+fn use_of(e: Node, kind: Kind, source: &str) -> Use {
+    let mut e = e;
+    while let Some(p) = e
+        .parent()
+        .filter(|p| p.kind() == "parenthesized_expression")
+    {
+        e = p;
+    }
+    let Some(parent) = e.parent() else {
+        return Use::Escape;
+    };
+    match parent.kind() {
+        "send_statement" if parent.field("channel") == Some(e) => Use::Send,
+        "unary_expression" => match parent.child(0).map(|op| op.kind()) {
+            Some("<-") => Use::Receive,
+            _ => Use::Escape,
+        },
+        "range_clause" if parent.field("right") == Some(e) => Use::Receive,
+        "argument_list" => {
+            let function = parent
+                .parent()
+                .and_then(|c| c.field("function"))
+                .map(|f| text(f, source));
+            match function {
+                Some("close") if kind == Kind::Chan => Use::Close,
+                Some("len" | "cap") if kind == Kind::Chan => Use::Neutral,
+                _ => Use::Escape,
+            }
+        }
+        "binary_expression" => {
+            let op = parent.child(1).map(|o| o.kind());
+            let other = if parent.child(0) == Some(e) {
+                parent.child(2)
+            } else {
+                parent.child(0)
+            };
+            let against_nil = other.is_some_and(|o| text(o, source) == "nil");
+            if matches!(op, Some("==" | "!=")) && against_nil {
+                Use::Neutral
+            } else {
+                Use::Escape
+            }
+        }
+        "selector_expression" if parent.field("operand") == Some(e) => {
+            let method = parent.field("field").map(|f| text(f, source));
+            let called = parent
+                .parent()
+                .filter(|c| c.kind() == "call_expression")
+                .is_some_and(|c| c.field("function") == Some(parent));
+            match (kind, method, called) {
+                (Kind::Cond, Some("Wait"), true) => Use::CondWait,
+                (Kind::Cond, Some("Signal" | "Broadcast"), true) => Use::Signal,
+                // `c.L.Lock()`: the Cond's own lock, which decides nothing here.
+                (Kind::Cond, Some("L"), false) => Use::Neutral,
+                (Kind::WaitGroup, Some("Add"), true) => Use::Add,
+                (Kind::WaitGroup, Some("Done" | "Go"), true) => Use::Done,
+                (Kind::WaitGroup, Some("Wait"), true) => Use::GroupWait,
+                _ => Use::Escape,
+            }
+        }
+        "expression_list" => assigned(e, parent, kind, source),
+        _ => Use::Escape,
+    }
+}
+
+/// `x.f = make(chan T)`: the field is the target of an assignment, made by its value.
+fn assigned(e: Node, list: Node, kind: Kind, source: &str) -> Use {
+    let Some(statement) = list.parent().filter(|s| s.kind() == "assignment_statement") else {
+        return Use::Escape;
+    };
+    let (Some(left), Some(right)) = (statement.field("left"), statement.field("right")) else {
+        return Use::Escape;
+    };
+    if left != list || statement.child(1).map(|o| o.kind()) != Some("=") {
+        return Use::Escape;
+    }
+    let mut cursor = list.walk();
+    let Some(at) = list.named_children(&mut cursor).position(|n| n == e) else {
+        return Use::Escape;
+    };
+    if left.named_child_count() != right.named_child_count() {
+        return Use::Escape;
+    }
+    right
+        .named_child(at)
+        .and_then(|value| creation(value, kind, source))
+        .unwrap_or(Use::Escape)
+}
+
+/// The method that returns the field and does nothing else with it, when `selector` is in one:
+/// a method of the field's struct with no parameters whose every `return` gives the receiver's
+/// field or `nil`. Exported, it must be in a `main` package.
+fn getter_returning(
+    selector: Node,
+    c: &Candidate,
+    source: &str,
+    main: bool,
+    names: &Declared,
+) -> Option<String> {
+    let statement = selector.parent()?.parent()?;
+    if statement.kind() != "return_statement" || selector.parent()?.named_child_count() != 1 {
+        return None;
+    }
+    let method = syntax::enclosing_function(statement)?;
+    if method.kind() != "method_declaration" {
+        return None;
+    }
+    let (receiver, ty) = super::receiver_of(method, source)?;
+    let name = text(method.field("name")?, source).to_string();
+    let params = method.field("parameters")?;
+    if ty != c.type_name || params.named_child_count() != 0 {
+        return None;
+    }
+    if !main && name.starts_with(|c: char| c.is_uppercase()) {
+        return None;
+    }
+    // One method of that name in the file: its calls are this getter's.
+    if names.methods.get(&name).map_or(0, Vec::len) != 1 || names.fields.contains_key(&name) {
+        return None;
+    }
+    let mut every_return_gives_it = true;
+    syntax::walk(method.field("body")?, |n| {
+        if syntax::is_function(n.kind()) {
+            return false;
+        }
+        if n.kind() == "return_statement" {
+            let value = n.named_child(0).filter(|_| n.named_child_count() == 1);
+            every_return_gives_it &= value.is_some_and(|v| {
+                let v = text(v, source);
+                v == "nil" || v == format!("{receiver}.{}", c.name)
+            });
+        }
+        true
+    });
+    every_return_gives_it.then_some(name)
+}
+
+/// Calls `x.name()` anywhere in the file.
+fn calls_of_method<'t>(root: Node<'t>, name: &str, source: &str) -> Vec<Node<'t>> {
+    let mut calls = Vec::new();
+    syntax::walk(root, |n| {
+        if n.kind() == "call_expression" {
+            let function = n.field("function");
+            if function.is_some_and(|f| {
+                f.kind() == "selector_expression"
+                    && f.field("field").map(|x| text(x, source)) == Some(name)
+            }) {
+                calls.push(n);
+            }
+        }
+        true
+    });
+    calls
+}
+
+/// Whether another file of the package selects any of `names` (or keys a literal with it).
+fn mentioned_elsewhere(names: &[String], file: &FileContext, module: ModuleView) -> bool {
+    let hashes: Vec<u32> = names.iter().map(|n| name_hash(n)).collect();
+    module
+        .index
+        .package_files(module.package_path)
+        .iter()
+        .filter(|f| Some(f.path.as_path()) != file.path.as_deref())
+        .any(|f| {
+            f.summary.decls.iter().any(|d| {
+                hashes
+                    .iter()
+                    .any(|h| d.summary.field_mentions.binary_search(h).is_ok())
+            })
+        })
+}
+
+/// The findings for one field, from every use of it in the package.
+fn judge(c: &Candidate, ops: &[(Use, Node)]) -> Vec<Finding> {
+    let has = |u: Use| ops.iter().any(|(x, _)| *x == u);
+    if has(Use::Escape) {
+        return Vec::new();
+    }
+    let of = |u: Use| ops.iter().filter(move |(x, _)| *x == u).map(|(_, n)| *n);
+    let field = format!("`{}` (of `{}`)", c.name, c.type_name);
+    let (waits, why): (Vec<Node>, String) = match c.kind {
+        Kind::Chan if !has(Use::Send) && !has(Use::Close) => (
+            of(Use::Receive).filter(|r| waits_alone(*r)).collect(),
+            format!(
+                "nothing in the package sends on {field} or closes it, so this receive never \
+                 completes"
+            ),
+        ),
+        Kind::Chan if !has(Use::Receive) && !has(Use::MakeBuffered) => (
+            of(Use::Send).filter(|s| waits_alone(*s)).collect(),
+            format!(
+                "nothing in the package receives from {field}, which is unbuffered, so this \
+                 send never completes"
+            ),
+        ),
+        Kind::Cond if !has(Use::Signal) => (
+            of(Use::CondWait).collect(),
+            format!(
+                "nothing in the package calls `Signal` or `Broadcast` on {field}, so this \
+                 `Wait` never returns"
+            ),
+        ),
+        Kind::WaitGroup if has(Use::Add) && !has(Use::Done) => (
+            of(Use::GroupWait).collect(),
+            format!(
+                "the WaitGroup {field} is added to, and nothing in the package calls its \
+                 `Done`, so this `Wait` never returns once an `Add` ran"
+            ),
+        ),
+        _ => return Vec::new(),
+    };
+    waits
+        .into_iter()
+        .map(|at| Finding {
+            range: reported(at).byte_range(),
+            code: Code::GoroutineLeak,
+            severity: Severity::Warning,
+            message: format!(
+                "this waits for ever: {why}; the goroutine that runs it and everything it \
+                 references stay in memory"
+            ),
+            related: vec![Related {
+                path: None,
+                range: c.field.byte_range(),
+                message: format!(
+                    "`{}` is declared here (line {}); no other file of the package uses it",
+                    c.name,
+                    line_of(c.field)
+                ),
+            }],
+            fixes: vec![],
+        })
+        .collect()
+}
+
+/// Whether the operation at `op` (the field's selector or a getter's call) waits on nothing
+/// else: not a case of a `select` with another case or a `default`.
+fn waits_alone(op: Node) -> bool {
+    let mut e = op;
+    while let Some(p) = e
+        .parent()
+        .filter(|p| p.kind() == "parenthesized_expression")
+    {
+        e = p;
+    }
+    let statement = match e.parent() {
+        Some(p) if matches!(p.kind(), "send_statement" | "unary_expression") => p,
+        Some(p) if p.kind() == "range_clause" => return true,
+        _ => return false,
+    };
+    let in_case = if statement.kind() == "send_statement" {
+        statement
+            .parent()
+            .filter(|c| c.kind() == "communication_case")
+            .and_then(|c| c.parent())
+    } else {
+        enclosing_select(statement)
+    };
+    match in_case {
+        None => true,
+        Some(select) => {
+            let mut cursor = select.walk();
+            select
+                .named_children(&mut cursor)
+                .filter(|c| matches!(c.kind(), "communication_case" | "default_case"))
+                .count()
+                == 1
+        }
+    }
+}
+
+/// The statement to underline for an operation: the send, the receive, or the call.
+fn reported(op: Node) -> Node {
+    let mut e = op;
+    while let Some(p) = e
+        .parent()
+        .filter(|p| p.kind() == "parenthesized_expression")
+    {
+        e = p;
+    }
+    match e.parent() {
+        Some(p) if p.kind() == "send_statement" || p.kind() == "unary_expression" => p,
+        Some(p) if p.kind() == "range_clause" => p,
+        Some(p) if p.kind() == "selector_expression" => p.parent().unwrap_or(p),
+        _ => e,
+    }
+}
+
+fn root_of(n: Node) -> Node {
+    let mut root = n;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    root
+}
+
+fn package_is_main(root: Node, source: &str) -> bool {
+    let mut cursor = root.walk();
+    let found = root
+        .named_children(&mut cursor)
+        .find(|c| c.kind() == "package_clause")
+        .and_then(|c| c.named_child(0))
+        .is_some_and(|name| text(name, source) == "main");
+    found
+}

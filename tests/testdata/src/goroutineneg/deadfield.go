@@ -1,0 +1,90 @@
+package goroutineneg
+
+import "sync"
+
+// Fields whose partner is out of this file's sight, or whose use lets them escape: silence.
+
+// Closed by another file of the package (deadfield_partner.go).
+type relay struct {
+	relayStop chan struct{}
+	relayWake *sync.Cond
+	relayJobs sync.WaitGroup
+}
+
+func (r *relay) serve() {
+	go func() {
+		<-r.relayStop
+	}()
+	r.relayJobs.Add(1)
+	r.relayJobs.Wait()
+	r.relayWake.Wait()
+}
+
+// Set by position in a literal: etcd's confChangeResponse{members, raftAdvancedC, err}.
+type response struct {
+	members   []string
+	advancedC <-chan struct{}
+}
+
+func answer(advanced chan struct{}) *response {
+	return &response{nil, advanced}
+}
+
+func (r *response) wait() {
+	<-r.advancedC
+}
+
+// Handed to a call that may close it.
+type handed struct {
+	handedDone chan struct{}
+}
+
+func (h *handed) run(stop func(chan struct{})) {
+	stop(h.handedDone)
+	go func() { <-h.handedDone }()
+}
+
+// An exported getter outside a main package: importers may close what it returns.
+type exposed struct {
+	exposedQuit chan struct{}
+}
+
+func (e *exposed) Quit() chan struct{} { return e.exposedQuit }
+
+func (e *exposed) loop() {
+	go func() { <-e.exposedQuit }()
+}
+
+// A select with another case, and a buffered channel nobody receives from yet.
+type pump struct {
+	pumpKick  chan struct{}
+	pumpQueue chan int
+	pumpData  chan int
+}
+
+func newPump() *pump {
+	return &pump{pumpKick: make(chan struct{}), pumpQueue: make(chan int, 8), pumpData: make(chan int)}
+}
+
+func (p *pump) run() {
+	go func() {
+		select {
+		case <-p.pumpKick:
+		case v := <-p.pumpData:
+			_ = v
+		}
+	}()
+	p.pumpQueue <- 1
+	p.pumpData <- 2
+}
+
+// The alias is given another channel: what it waits on is no longer the field.
+type swapped struct {
+	swappedC chan int
+}
+
+func (s *swapped) run(other chan int) {
+	c := s.swappedC
+	c = other
+	go func() { <-c }()
+}
