@@ -107,7 +107,7 @@ def found_by(leak, found):
     for c in leak.get("callees", []):
         for f in found:
             if inside(f, c["file"], c["start"], c["end"], c.get("inner", [])):
-                return f, c["func"]
+                return f, c["func"] + ("" if c["depth"] == 1 else f" ({c['depth']} calls down)")
     return None, None
 
 

@@ -43,13 +43,15 @@ type Leak struct {
 	Callees []Callee `json:"callees,omitempty"`
 }
 
-// Callee is one function a leaking function calls by name.
+// Callee is one function a leaking function calls by name, directly or through others.
 type Callee struct {
 	Func  string   `json:"func"`
 	File  string   `json:"file"`
 	Start int      `json:"start"`
 	End   int      `json:"end"`
 	Inner [][2]int `json:"inner,omitempty"`
+	// How many calls below the leaking function: 1 for a function it calls itself.
+	Depth int `json:"depth"`
 }
 
 type span struct {
@@ -83,12 +85,7 @@ func main() {
 	for i := range leaks {
 		if s, ok := spans[leaks[i].Func]; ok {
 			leaks[i].File, leaks[i].Start, leaks[i].End, leaks[i].Inner = s.file, s.start, s.end, s.inner
-			for _, call := range s.calls {
-				name, ok := resolve(call, s.file, spans)
-				if c := spans[name]; ok && name != leaks[i].Func {
-					leaks[i].Callees = append(leaks[i].Callees, Callee{name, c.file, c.start, c.end, c.inner})
-				}
-			}
+			leaks[i].Callees = callees(leaks[i].Func, spans)
 		}
 	}
 	out := json.NewEncoder(os.Stdout)
@@ -96,6 +93,36 @@ func main() {
 	if err := out.Encode(leaks); err != nil {
 		os.Exit(1)
 	}
+}
+
+// maxCallDepth bounds how far below the leaking function a callee may be.
+const maxCallDepth = 3
+
+// callees lists the functions fn calls by name, and those they call, up to maxCallDepth calls
+// down, each once, nearest first: every one is a frame above fn's on the leaking goroutine's
+// stack when the operation that blocks is in it.
+func callees(fn string, spans map[string]span) []Callee {
+	var found []Callee
+	seen := map[string]bool{fn: true}
+	level := []string{fn}
+	for depth := 1; depth <= maxCallDepth && len(level) > 0; depth++ {
+		var next []string
+		for _, caller := range level {
+			s := spans[caller]
+			for _, call := range s.calls {
+				name, ok := resolve(call, s.file, spans)
+				if !ok || seen[name] {
+					continue
+				}
+				seen[name] = true
+				c := spans[name]
+				found = append(found, Callee{name, c.file, c.start, c.end, c.inner, depth})
+				next = append(next, name)
+			}
+		}
+		level = next
+	}
+	return found
 }
 
 // resolve names the function a call reaches: a plain name is the program's function of that
