@@ -6,8 +6,9 @@
 //! What counts as held is what every path to the second lock holds: `r.mu.Lock()` (or
 //! `r.Lock()` on an embedded mutex) earlier in the method, with no `Unlock` on the way, kept
 //! across branches only when each branch that goes on keeps it. A second `Lock`, or an `RLock`
-//! after a `Lock`, is reported; two `RLock`s are not (they block only if a writer queues in
-//! between). A method called on the receiver counts when its top-level statements lock first,
+//! after a `Lock`, is reported; two `RLock`s only when a method of the type write-locks the
+//! same mutex (a writer that queues in between blocks the second reader, and the reader the
+//! writer: `sync.RWMutex` forbids recursive read locking for that reason). A method called on the receiver counts when its top-level statements lock first,
 //! before any return: a lock taken under a condition may be one the caller rules out.
 //!
 //! A mutex may be unlocked by another goroutine than the one that locked it. So a held lock is
@@ -76,6 +77,38 @@ impl<'t> Method<'t> {
             type_name,
             root,
         })
+    }
+
+    /// The line of a `Lock` (a writer) of the receiver's mutex at `path` in a method of the
+    /// same type in this file.
+    fn writer(&self, path: &str, source: &str) -> Option<usize> {
+        let mut found = None;
+        let mut cursor = self.root.walk();
+        for d in self.root.named_children(&mut cursor) {
+            if d.kind() != "method_declaration" {
+                continue;
+            }
+            let Some((receiver, ty)) = receiver_of(d, source) else {
+                continue;
+            };
+            if ty != self.type_name {
+                continue;
+            }
+            syntax::walk(d, |n| {
+                if found.is_none() && n.kind() == "call_expression" {
+                    if let Some(op) = lock_op(n, &receiver, source) {
+                        if op.op == "Lock" && op.path == path {
+                            found = Some(line_of(n));
+                        }
+                    }
+                }
+                found.is_none()
+            });
+            if found.is_some() {
+                break;
+            }
+        }
+        found
     }
 
     /// The method of the same type named `name`, declared in this file.
@@ -410,6 +443,9 @@ impl<'t> Run<'_, 't> {
                         if write || h.write {
                             let finding = self.relocked(call, &op.path, op.op, h, None);
                             self.findings.push(finding);
+                        } else if let Some(writer) = self.method.writer(&op.path, source) {
+                            let finding = self.reread(call, &op.path, h, None, writer);
+                            self.findings.push(finding);
                         }
                         return;
                     }
@@ -443,6 +479,11 @@ impl<'t> Run<'_, 't> {
                             self.findings.push(finding);
                             return;
                         }
+                        if let Some(writer) = self.method.writer(&path, source) {
+                            let finding = self.reread(call, &path, h, Some((name, line)), writer);
+                            self.findings.push(finding);
+                            return;
+                        }
                     }
                 }
                 Effect::Releases(path) => held.retain(|h| h.path != path),
@@ -451,6 +492,45 @@ impl<'t> Run<'_, 't> {
                     return;
                 }
             }
+        }
+    }
+
+    /// A read lock taken again while this method holds one: it waits for ever once a writer
+    /// queues in between, which the `Lock` at `writer` may do.
+    fn reread(
+        &self,
+        at: Node,
+        path: &str,
+        held: &Held,
+        through: Option<(&str, usize)>,
+        writer: usize,
+    ) -> Finding {
+        let receiver = &self.method.receiver;
+        let mutex = if path.is_empty() {
+            format!("`{receiver}`")
+        } else {
+            format!("`{receiver}.{path}`")
+        };
+        let what = match through {
+            None => format!("this `RLock` of {mutex}"),
+            Some((name, line)) => {
+                format!("`{receiver}.{name}` read-locks {mutex} again (RLock at line {line}), and")
+            }
+        };
+        Finding {
+            range: at.byte_range(),
+            code: Code::GoroutineLeak,
+            severity: Severity::Warning,
+            message: format!(
+                "{what} waits for ever once a writer queues in between (the `Lock` at line \
+                 {writer}): this method already holds a read lock (`RLock` at line {}), and \
+                 sync.RWMutex forbids recursive read locking; the goroutine, the writer and \
+                 every goroutine that needs {mutex} after it stay blocked with everything they \
+                 reference",
+                held.line
+            ),
+            related: vec![],
+            fixes: vec![],
         }
     }
 

@@ -18,17 +18,23 @@ func (c *cache) refresh() {
 	c.mu.Unlock()
 }
 
-// Two readers do not exclude each other (a writer queued between them would; not reported).
-func (c *cache) size() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.count()
+// Two readers do not exclude each other; only a writer queued between them would, and no
+// method of this type write-locks `mu` (the same shape with a writer is in goroutinepos).
+type snapshot struct {
+	mu      sync.RWMutex
+	entries map[string]string
 }
 
-func (c *cache) count() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return len(c.entries)
+func (s *snapshot) size() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.count()
+}
+
+func (s *snapshot) count() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.entries)
 }
 
 // The callee locks only when asked to: the caller says it holds the lock.

@@ -84,3 +84,39 @@ func (p *proxy) run() {
 		p.connTrack.Unlock()
 	}
 }
+
+// A read lock taken again while one is held: once `reset` queues for the write lock between
+// the two, the second RLock waits for the writer and the writer for the first reader.
+type registry struct {
+	mu    sync.RWMutex
+	names map[string]int
+}
+
+func (r *registry) reset() {
+	r.mu.Lock()
+	r.names = map[string]int{}
+	r.mu.Unlock()
+}
+
+func (r *registry) describe() int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return 1 + r.size() // want `goroutine-leak: .r.size. read-locks .r.mu. again \(RLock at line \d+\), and waits for ever once a writer queues in between \(the .Lock. at line \d+\)`
+}
+
+func (r *registry) size() int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.names)
+}
+
+func (r *registry) lookup(name string) int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if n, ok := r.names[name]; ok {
+		return n
+	}
+	r.mu.RLock() // want `goroutine-leak: this .RLock. of .r.mu. waits for ever once a writer queues in between`
+	defer r.mu.RUnlock()
+	return -1
+}
