@@ -53,10 +53,7 @@ impl<'t> Fields<'t> for Node<'t> {
                 }
                 slots
             });
-        let id = IDS[field_slot(name)]
-            .iter()
-            .find(|(n, _)| *n == name)?
-            .1;
+        let id = IDS[field_slot(name)].iter().find(|(n, _)| *n == name)?.1;
         self.child_by_field_id(id)
     }
 }

@@ -304,6 +304,18 @@ pub fn run_all_reporting(
         });
         out.findings.extend(found.unwrap_or_default());
     }
+    // A lock taken after a call that may have returned holding it.
+    if source.contains("Unlock()")
+        && too_deep.is_empty()
+        && file.settings.enabled(Code::GoroutineLeak)
+    {
+        let found = contain("goroutine-leak", None, skipped, || {
+            let mut found = Vec::new();
+            goroutine_leak::check_left_locked(root, source, &mut found);
+            found
+        });
+        out.findings.extend(found.unwrap_or_default());
+    }
     skipped.extend(too_deep.into_iter().map(|line| Skipped {
         check: "every check",
         line: Some(line),

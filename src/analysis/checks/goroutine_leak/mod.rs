@@ -14,6 +14,8 @@
 //!   and a function of the file starts a value of the type and never says it.
 //! - [`skipped_close`]: a receive waits for a goroutine's `close` that an early `return` skips.
 //! - [`relock`]: a method locks its receiver's mutex again while it holds it.
+//! - [`left_locked`]: a method returns holding its receiver's mutex on one exit, and the caller
+//!   locks it again.
 //! - [`wait_first`]: a function waits for its workers before it reads what they send.
 //! - [`dead_field`]: a struct field's channel, `Cond` or `WaitGroup` that nothing in the
 //!   package can release, judged with the index.
@@ -22,6 +24,7 @@ mod abandoned;
 mod contract;
 pub mod dead_field;
 mod double_send;
+mod left_locked;
 mod relock;
 mod skipped_close;
 mod stuck;
@@ -123,6 +126,12 @@ fn started_by<'t>(literal: Node<'t>, func: Node<'t>) -> Option<Node<'t>> {
 /// The findings of one method declaration that locks something (`Lock()`).
 pub fn check_locks(decl: Node, source: &str, findings: &mut Vec<Finding>) {
     relock::check(decl, source, findings);
+}
+
+/// The findings of a file that unlocks (`Unlock()`): a lock taken after a call that may have
+/// returned holding it.
+pub fn check_left_locked(root: Node, source: &str, findings: &mut Vec<Finding>) {
+    left_locked::check(root, source, findings);
 }
 
 /// A `go func() { ... }()` statement's literal.

@@ -34,15 +34,8 @@ pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
     let Some(body) = decl.field("body") else {
         return;
     };
-    let mut run = Run {
-        method: &method,
-        source,
-        findings: Vec::new(),
-        gave_up: false,
-        loops: Vec::new(),
-    };
-    let mut held = Vec::new();
-    run.block(body, &mut held);
+    let mut run = Run::new(&method, source);
+    run.body(body);
     if !run.gave_up {
         // A loop's body is walked twice: the same lock may be found in both walks.
         let mut seen = Vec::new();
@@ -135,13 +128,13 @@ struct Held {
 }
 
 /// A lock operation on the receiver's mutex: `r.mu.Lock()`.
-struct LockOp<'t> {
-    path: String,
-    op: &'t str,
+pub(super) struct LockOp<'t> {
+    pub(super) path: String,
+    pub(super) op: &'t str,
 }
 
 /// `recv.path.Op()` with `recv` the receiver: the path and the operation.
-fn lock_op<'s>(call: Node, receiver: &str, source: &'s str) -> Option<LockOp<'s>> {
+pub(super) fn lock_op<'s>(call: Node, receiver: &str, source: &'s str) -> Option<LockOp<'s>> {
     let function = call.field("function")?;
     if function.kind() != "selector_expression" {
         return None;
@@ -176,7 +169,7 @@ fn path_below(expr: Node, receiver: &str, source: &str) -> Option<String> {
 }
 
 /// `r.name(...)` with `r` the receiver: `name`.
-fn receiver_call<'s>(call: Node, receiver: &str, source: &'s str) -> Option<&'s str> {
+pub(super) fn receiver_call<'s>(call: Node, receiver: &str, source: &'s str) -> Option<&'s str> {
     let function = call.field("function")?;
     if function.kind() != "selector_expression" {
         return None;
@@ -202,6 +195,35 @@ struct Run<'a, 't> {
     gave_up: bool,
     /// For each loop being walked, what is held where its iterations end.
     loops: Vec<Vec<Vec<Held>>>,
+    /// For each loop being walked, what is held at each `break` out of it.
+    breaks: Vec<Vec<Vec<Held>>>,
+    /// What is held where the method returns (its line), and at its end.
+    exits: Vec<(usize, Vec<Held>)>,
+    /// The mutexes a deferred call unlocks.
+    deferred_unlocks: Vec<String>,
+}
+
+impl<'a, 't> Run<'a, 't> {
+    fn new(method: &'a Method<'t>, source: &'a str) -> Run<'a, 't> {
+        Run {
+            method,
+            source,
+            findings: Vec::new(),
+            gave_up: false,
+            loops: Vec::new(),
+            breaks: Vec::new(),
+            exits: Vec::new(),
+            deferred_unlocks: Vec::new(),
+        }
+    }
+
+    /// Walks the method's body; what is held at each exit is in `exits` afterwards.
+    fn body(&mut self, body: Node<'t>) {
+        let mut held = Vec::new();
+        if let Flow::Continues = self.block(body, &mut held) {
+            self.exits.push((body.end_position().row + 1, held));
+        }
+    }
 }
 
 impl<'t> Run<'_, 't> {
@@ -231,6 +253,7 @@ impl<'t> Run<'_, 't> {
             "block" => self.block(s, held),
             "return_statement" => {
                 self.expressions(s, held);
+                self.exits.push((line_of(s), held.clone()));
                 Flow::Ends
             }
             "continue_statement" if s.named_child_count() == 0 => {
@@ -245,6 +268,12 @@ impl<'t> Run<'_, 't> {
             "break_statement" if s.named_child_count() == 0 && breaks_a_switch(s) => {
                 Flow::Continues
             }
+            "break_statement" if s.named_child_count() == 0 => {
+                if let Some(frame) = self.breaks.last_mut() {
+                    frame.push(held.clone());
+                }
+                Flow::Ends
+            }
             "break_statement" | "continue_statement" => Flow::Ends,
             "goto_statement" | "labeled_statement" | "fallthrough_statement" => {
                 self.gave_up = true;
@@ -257,6 +286,15 @@ impl<'t> Run<'_, 't> {
             "defer_statement" => {
                 // A deferred unlock runs at the return: the lock stays held until then. Other
                 // deferred calls run after everything here.
+                let receiver = self.method.receiver.as_str();
+                syntax::walk(s, |c| {
+                    if let Some(op) = lock_op(c, receiver, self.source) {
+                        if op.op.contains("Unlock") {
+                            self.deferred_unlocks.push(op.path);
+                        }
+                    }
+                    true
+                });
                 Flow::Continues
             }
             "if_statement" => self.if_statement(s, held),
@@ -273,7 +311,13 @@ impl<'t> Run<'_, 't> {
                     self.expressions(clause, held);
                 }
                 if let Some(body) = s.field("body") {
+                    self.breaks.push(Vec::new());
                     self.loop_body(body, held.clone());
+                    let breaks = self.breaks.pop().expect("pushed above");
+                    // `for { ... }` is left only by a `break`: what each one holds.
+                    if is_endless(s) {
+                        return merge(held, breaks);
+                    }
                     // After the loop: what was held before and that the body leaves alone.
                     match self.paths_touched(body) {
                         Some(touched) => held.retain(|h| !touched.contains(&h.path)),
@@ -625,6 +669,14 @@ fn carried(held: &[Held], line: usize) -> Vec<Held> {
         .collect()
 }
 
+/// `for { ... }`: no condition and no clause.
+fn is_endless(s: Node) -> bool {
+    s.field("condition").is_none()
+        && !s
+            .named_children(&mut s.walk())
+            .any(|c| matches!(c.kind(), "for_clause" | "range_clause"))
+}
+
 /// Whether an unlabelled `break` leaves a `switch` or `select` rather than a loop.
 fn breaks_a_switch(s: Node) -> bool {
     let mut cur = s.parent();
@@ -766,4 +818,59 @@ fn releases_later(s: Node, receiver: &str, source: &str, out: &mut Vec<String>) 
         known
     });
     known
+}
+
+/// A mutex of its receiver that `method` may return still holding: one of its exits holds it
+/// on every path there, and no deferred call unlocks it. The mutex's path below the receiver,
+/// whether it is write-locked, and the line of that exit.
+pub(super) fn returns_holding(method: Node, source: &str) -> Option<(String, bool, usize)> {
+    let m = Method::of(method, source)?;
+    let body = method.field("body")?;
+    let mut run = Run::new(&m, source);
+    run.body(body);
+    if run.gave_up {
+        return None;
+    }
+    run.exits.iter().find_map(|(line, held)| {
+        held.iter()
+            .find(|h| !run.deferred_unlocks.contains(&h.path))
+            .map(|h| (h.path.clone(), h.write, *line))
+    })
+}
+
+/// What calling `method` first does to its receiver's mutex at `path`: the line of a `Lock`
+/// (or `RLock`) it takes before anything else could release it, if it does. A method whose
+/// body is `for { r.mu.Lock(); ... }` takes it first as well.
+pub(super) fn takes_first(method: Node, path: &str, source: &str) -> Option<usize> {
+    if let Some(line) = loop_takes_first(method, path, source) {
+        return Some(line);
+    }
+    let mut visited = vec![method.id()];
+    for effect in first_effects(method, source, 0, &mut visited) {
+        match effect {
+            Effect::Takes { path: p, line, .. } if p == path => return Some(line),
+            Effect::Takes { .. } => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// `for { r.mu.Lock(); ... }` as a method's first statement: the line of that `Lock`.
+fn loop_takes_first(method: Node, path: &str, source: &str) -> Option<usize> {
+    let m = Method::of(method, source)?;
+    let first = super::block_statements(method.field("body")?)
+        .into_iter()
+        .next()?;
+    if first.kind() != "for_statement" || !is_endless(first) {
+        return None;
+    }
+    let inner = super::block_statements(first.field("body")?)
+        .into_iter()
+        .next()?;
+    let call = inner
+        .named_child(0)
+        .filter(|c| inner.kind() == "expression_statement" && c.kind() == "call_expression")?;
+    let op = lock_op(call, &m.receiver, source)?;
+    (op.path == path && matches!(op.op, "Lock" | "RLock")).then(|| line_of(call))
 }
