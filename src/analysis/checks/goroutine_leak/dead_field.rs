@@ -57,8 +57,9 @@ struct Candidate<'t> {
 /// How many uses of one field are worth classifying: past this, the rule stays silent.
 const MAX_USES: usize = 256;
 
-/// The findings for the fields declared in `type_decl`. `None` when the index is not complete
-/// yet: the declaration is judged again once it is.
+/// The findings for the fields declared in `type_decl`. `None` when this file alone says a
+/// field is never released and the index is not complete yet: the declaration is judged again
+/// once it is (another file may release it).
 pub fn check(
     type_decl: Node,
     source: &str,
@@ -74,9 +75,6 @@ pub fn check(
     if module.package_path.is_empty() {
         return Some(Vec::new()); // no package in sight: the partner may be anywhere
     }
-    if !module.complete {
-        return None;
-    }
     let names = names_declared(root, source);
     let mut findings = Vec::new();
     for c in candidates {
@@ -90,12 +88,18 @@ pub fn check(
             continue;
         };
         // The field by name, its getters, and the type (set by position in a literal).
+        let found = judge(&c, &uses.ops);
+        if found.is_empty() {
+            continue; // other files can only add partners
+        }
+        if !module.complete {
+            return None; // ask again once every file of the package is in the index
+        }
         let mut mentioned = vec![c.name.clone(), c.type_name.clone()];
         mentioned.extend(uses.getters.iter().cloned());
-        if mentioned_elsewhere(&mentioned, file, module) {
-            continue;
+        if !mentioned_elsewhere(&mentioned, file, module) {
+            findings.extend(found);
         }
-        findings.extend(judge(&c, &uses.ops));
     }
     Some(findings)
 }
