@@ -81,6 +81,8 @@ def waits_on(wait_reason):
 def reported_wait(finding):
     """The same, for what a finding says blocks."""
     message = finding["message"]
+    if message.startswith(("this receive", "this send", "this select")):
+        return "channel"  # it may go on to name the mutex held meanwhile
     if "`Lock`" in message or "mutex" in message or "already held" in message:
         return "mutex"
     if "WaitGroup" in message or ".Done`" in message:

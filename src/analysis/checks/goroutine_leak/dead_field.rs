@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::{enclosing_select, line_of};
+use super::{enclosing_select, line_of, under_lock};
 use crate::analysis::checks::ModuleView;
 use crate::analysis::summary::{name_hash, positional_literal_types};
 use crate::analysis::syntax::{self, text, unparen, Fields};
@@ -47,11 +47,13 @@ enum Use {
 }
 
 /// A field worth judging: the struct's `type` declaration names it.
-struct Candidate<'t> {
-    type_name: String,
-    field: Node<'t>,
-    name: String,
+pub(super) struct Candidate<'t> {
+    pub(super) type_name: String,
+    pub(super) field: Node<'t>,
+    pub(super) name: String,
     kind: Kind,
+    /// The struct's mutexes, by field name (empty for an embedded `sync.Mutex`).
+    pub(super) mutexes: Vec<String>,
 }
 
 /// How many uses of one field are worth classifying: past this, the rule stays silent.
@@ -88,7 +90,19 @@ pub fn check(
             continue;
         };
         // The field by name, its getters, and the type (set by position in a literal).
-        let found = judge(&c, &uses.ops);
+        let mut found = judge(&c, &uses.ops);
+        if found.is_empty()
+            && c.kind == Kind::Chan
+            && !uses.ops.iter().any(|(u, _)| *u == Use::Escape)
+        {
+            let sends = of_use(&uses.ops, &[Use::Send]);
+            let receives = of_use(&uses.ops, &[Use::Receive]);
+            let releases = of_use(&uses.ops, &[Use::Send, Use::Close]);
+            found = under_lock::judge(&c, &receives, &releases, source);
+            if found.is_empty() && !uses.ops.iter().any(|(u, _)| *u == Use::MakeBuffered) {
+                found = under_lock::judge(&c, &sends, &receives, source);
+            }
+        }
         if found.is_empty() {
             continue; // other files can only add partners
         }
@@ -119,6 +133,7 @@ fn candidates<'t>(type_decl: Node<'t>, source: &str, main: bool) -> Vec<Candidat
         if ty.kind() != "struct_type" {
             continue;
         }
+        let mutexes = mutexes_of(ty, source);
         syntax::walk(ty, |n| {
             if n.kind() != "field_declaration" {
                 return n.kind() == "struct_type" || n.kind() == "field_declaration_list";
@@ -136,12 +151,41 @@ fn candidates<'t>(type_decl: Node<'t>, source: &str, main: bool) -> Vec<Candidat
                         field,
                         name: field_name.to_string(),
                         kind,
+                        mutexes: mutexes.clone(),
                     });
                 }
             }
             false
         });
     }
+    found
+}
+
+/// The `sync.Mutex` and `sync.RWMutex` fields of a struct type: their names, or `` for one
+/// embedded.
+fn mutexes_of(ty: Node, source: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    syntax::walk(ty, |n| {
+        if n.kind() != "field_declaration" {
+            return n.kind() == "struct_type" || n.kind() == "field_declaration_list";
+        }
+        let Some(t) = n.field("type") else {
+            return false;
+        };
+        if !matches!(text(t, source), "sync.Mutex" | "sync.RWMutex") {
+            return false;
+        }
+        let mut c = n.walk();
+        let names: Vec<String> = n
+            .children_by_field_name("name", &mut c)
+            .map(|x| text(x, source).to_string())
+            .collect();
+        if names.is_empty() {
+            found.push(String::new());
+        }
+        found.extend(names);
+        false
+    });
     found
 }
 
@@ -601,9 +645,17 @@ fn judge(c: &Candidate, ops: &[(Use, Node)]) -> Vec<Finding> {
         .collect()
 }
 
+/// The operations of these kinds, by their field selector (or getter call).
+fn of_use<'t>(ops: &[(Use, Node<'t>)], kinds: &[Use]) -> Vec<Node<'t>> {
+    ops.iter()
+        .filter(|(u, _)| kinds.contains(u))
+        .map(|(_, n)| *n)
+        .collect()
+}
+
 /// Whether the operation at `op` (the field's selector or a getter's call) waits on nothing
 /// else: not a case of a `select` with another case or a `default`.
-fn waits_alone(op: Node) -> bool {
+pub(super) fn waits_alone(op: Node) -> bool {
     let mut e = op;
     while let Some(p) = e
         .parent()
@@ -638,7 +690,7 @@ fn waits_alone(op: Node) -> bool {
 }
 
 /// The statement to underline for an operation: the send, the receive, or the call.
-fn reported(op: Node) -> Node {
+pub(super) fn reported(op: Node) -> Node {
     let mut e = op;
     while let Some(p) = e
         .parent()

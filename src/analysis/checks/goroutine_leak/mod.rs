@@ -18,7 +18,8 @@
 //!   locks it again.
 //! - [`wait_first`]: a function waits for its workers before it reads what they send.
 //! - [`dead_field`]: a struct field's channel, `Cond` or `WaitGroup` that nothing in the
-//!   package can release, judged with the index.
+//!   package can release, judged with the index; [`under_lock`]: one whose every partner runs
+//!   under the mutex the waiting side holds.
 
 mod abandoned;
 mod contract;
@@ -28,6 +29,7 @@ mod left_locked;
 mod relock;
 mod skipped_close;
 mod stuck;
+mod under_lock;
 mod wait_first;
 
 use tree_sitter::Node;
