@@ -78,7 +78,7 @@ pub fn check(
         return Some(Vec::new()); // no package in sight: the partner may be anywhere
     }
     let names = names_declared(root, source);
-    let mut findings = Vec::new();
+    let mut judged: Vec<(Candidate, Uses)> = Vec::new();
     for c in candidates {
         // A field name two structs of the file share, or a method's: uses cannot be told apart.
         if names.fields.get(c.name.as_str()).copied().unwrap_or(0) > 1
@@ -86,36 +86,216 @@ pub fn check(
         {
             continue;
         }
-        let Some(uses) = uses_of(&c, root, source, main, &names) else {
-            continue;
-        };
-        // The field by name, its getters, and the type (set by position in a literal).
-        let mut found = judge(&c, &uses.ops);
-        if found.is_empty()
-            && c.kind == Kind::Chan
-            && !uses.ops.iter().any(|(u, _)| *u == Use::Escape)
-        {
-            let sends = of_use(&uses.ops, &[Use::Send]);
-            let receives = of_use(&uses.ops, &[Use::Receive]);
-            let releases = of_use(&uses.ops, &[Use::Send, Use::Close]);
-            found = under_lock::judge(&c, &receives, &releases, source);
-            if found.is_empty() && !uses.ops.iter().any(|(u, _)| *u == Use::MakeBuffered) {
-                found = under_lock::judge(&c, &sends, &receives, source);
+        if let Some(uses) = uses_of(&c, root, source, main, &names) {
+            if !uses.ops.iter().any(|(u, _)| *u == Use::Escape) {
+                judged.push((c, uses));
             }
         }
-        if found.is_empty() {
-            continue; // other files can only add partners
+    }
+    // What this file alone says never completes, field by field; then what only runs after
+    // one of those waits (bounded: each round must find a new field).
+    let mut found: Vec<Vec<Finding>> = judged
+        .iter()
+        .map(|(c, u)| judge_field(c, &u.ops, source))
+        .collect();
+    for _ in 0..MAX_ROUNDS {
+        let waits = dead_waits(&judged, &found);
+        let mut more = false;
+        for (i, (c, uses)) in judged.iter().enumerate() {
+            if !found[i].is_empty() {
+                continue;
+            }
+            let (live, skipped) = after_dead_waits(&uses.ops, &waits);
+            if skipped.is_empty() {
+                continue;
+            }
+            let again = judge(c, &live, &skipped);
+            if !again.is_empty() {
+                found[i] = again;
+                more = true;
+            }
         }
-        if !module.complete {
-            return None; // ask again once every file of the package is in the index
+        if !more {
+            break;
         }
-        let mut mentioned = vec![c.name.clone(), c.type_name.clone()];
-        mentioned.extend(uses.getters.iter().cloned());
-        if !mentioned_elsewhere(&mentioned, file, module) {
-            findings.extend(found);
+    }
+    if found.iter().all(Vec::is_empty) {
+        return Some(Vec::new()); // other files can only add partners
+    }
+    if !module.complete {
+        return None; // ask again once every file of the package is in the index
+    }
+    // The field by name, its getters, and the type (set by position in a literal).
+    let elsewhere: Vec<bool> = judged
+        .iter()
+        .map(|(c, uses)| {
+            let mut mentioned = vec![c.name.clone(), c.type_name.clone()];
+            mentioned.extend(uses.getters.iter().cloned());
+            mentioned_elsewhere(&mentioned, file, module)
+        })
+        .collect();
+    // A finding that rests on another field's wait stands only if that one does: a field
+    // another file may release silences every finding of the type.
+    if elsewhere.iter().any(|e| *e) {
+        let mut findings = Vec::new();
+        for (i, f) in found.into_iter().enumerate() {
+            if !elsewhere[i] && !f.iter().any(|f| f.message.contains(AFTER_A_WAIT)) {
+                findings.extend(f);
+            }
+        }
+        return Some(findings);
+    }
+    let waits = dead_waits(&judged, &found);
+    let mut findings: Vec<Finding> = found.into_iter().flatten().collect();
+    for f in held_while_waiting(&judged, &waits, root, source) {
+        if !findings.iter().any(|g| g.range == f.range) {
+            findings.push(f);
         }
     }
     Some(findings)
+}
+
+/// How many times the fields are judged again with what only runs after a dead wait removed.
+const MAX_ROUNDS: usize = 3;
+
+/// Said of a finding that rests on another field's wait never returning.
+const AFTER_A_WAIT: &str = "which never returns";
+
+/// A field's findings from its uses: never released, or released only under the lock its
+/// waiter holds.
+fn judge_field(c: &Candidate, ops: &[(Use, Node)], source: &str) -> Vec<Finding> {
+    let found = judge(c, ops, &[]);
+    if !found.is_empty() || c.kind != Kind::Chan {
+        return found;
+    }
+    let sends = of_use(ops, &[Use::Send]);
+    let receives = of_use(ops, &[Use::Receive]);
+    let releases = of_use(ops, &[Use::Send, Use::Close]);
+    let found = under_lock::judge(c, &receives, &releases, source);
+    if !found.is_empty() || ops.iter().any(|(u, _)| *u == Use::MakeBuffered) {
+        return found;
+    }
+    under_lock::judge(c, &sends, &receives, source)
+}
+
+/// The operations that wait for ever: those the findings are reported at.
+fn dead_waits<'t>(judged: &[(Candidate<'t>, Uses<'t>)], found: &[Vec<Finding>]) -> Vec<Node<'t>> {
+    let mut waits = Vec::new();
+    for ((_, uses), findings) in judged.iter().zip(found) {
+        for (_, op) in &uses.ops {
+            let at = reported(*op).byte_range();
+            if findings.iter().any(|f| f.range == at) {
+                waits.push(*op);
+            }
+        }
+    }
+    waits
+}
+
+/// The uses that can still run, and those that come only after a wait that never returns:
+/// a later statement of the same method body, the wait being a statement of its own there.
+fn after_dead_waits<'t>(
+    ops: &[(Use, Node<'t>)],
+    waits: &[Node<'t>],
+) -> (Vec<(Use, Node<'t>)>, Vec<(Node<'t>, Node<'t>)>) {
+    let mut live = Vec::new();
+    let mut skipped = Vec::new();
+    for (u, op) in ops {
+        let blocked_by = waits.iter().find(|w| runs_after(*op, **w));
+        match blocked_by {
+            Some(w)
+                if matches!(
+                    u,
+                    Use::Send | Use::Close | Use::Receive | Use::Signal | Use::Done
+                ) =>
+            {
+                skipped.push((*op, *w));
+            }
+            _ => live.push((*u, *op)),
+        }
+    }
+    (live, skipped)
+}
+
+/// Whether `op` runs only after `wait` returns: `wait`'s statement is a top-level statement of
+/// the body of the function `op` is directly in, before the one that holds `op`.
+fn runs_after(op: Node, wait: Node) -> bool {
+    let (Some(f), Some(g)) = (
+        syntax::enclosing_function(op),
+        syntax::enclosing_function(wait),
+    ) else {
+        return false;
+    };
+    if f != g {
+        return false;
+    }
+    let Some(body) = f.field("body") else {
+        return false;
+    };
+    let statements = super::block_statements(body);
+    let top = |n: Node| {
+        statements
+            .iter()
+            .position(|s| s.byte_range().contains(&n.start_byte()))
+    };
+    let (Some(a), Some(b)) = (top(wait), top(op)) else {
+        return false;
+    };
+    // The wait must be that statement, not inside a branch of it.
+    let whole = statements[a];
+    let waits_there = whole == reported(wait)
+        || (whole.kind() == "expression_statement" && whole.named_child(0) == Some(reported(wait)));
+    a < b && waits_there
+}
+
+/// P2: a dead wait that holds one of the struct's mutexes holds it for ever, so every other
+/// `Lock` of that mutex in the type's methods waits for ever once the wait has begun.
+fn held_while_waiting(
+    judged: &[(Candidate, Uses)],
+    waits: &[Node],
+    root: Node,
+    source: &str,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let Some((c, _)) = judged.first() else {
+        return findings;
+    };
+    for wait in waits {
+        for mutex in &c.mutexes {
+            let Some((held, method)) = under_lock::held_at(*wait, mutex, source) else {
+                continue;
+            };
+            let waiter = method.field("name").map(|n| text(n, source)).unwrap_or("");
+            for lock in under_lock::locks_of(root, &c.type_name, mutex, source) {
+                if lock == held
+                    || findings
+                        .iter()
+                        .any(|f: &Finding| f.range == lock.byte_range())
+                {
+                    continue;
+                }
+                findings.push(Finding {
+                    range: lock.byte_range(),
+                    code: Code::GoroutineLeak,
+                    severity: Severity::Warning,
+                    message: format!(
+                        "this `Lock` waits for ever once `{waiter}` has taken it (line {}): \
+                         `{waiter}` then waits for ever at line {} and never releases it; the \
+                         goroutine and everything it references stay in memory",
+                        line_of(held),
+                        line_of(*wait)
+                    ),
+                    related: vec![Related {
+                        path: None,
+                        range: reported(*wait).byte_range(),
+                        message: "the wait that never returns".to_string(),
+                    }],
+                    fixes: vec![],
+                });
+            }
+        }
+    }
+    findings
 }
 
 /// The fields of the structs `type_decl` declares that hold a channel, a `sync.Cond` or a
@@ -583,40 +763,53 @@ fn mentioned_elsewhere(names: &[String], file: &FileContext, module: ModuleView)
 }
 
 /// The findings for one field, from every use of it in the package.
-fn judge(c: &Candidate, ops: &[(Use, Node)]) -> Vec<Finding> {
+/// `skipped`: partners that only run after a wait that never returns (the partner, the wait).
+fn judge(c: &Candidate, ops: &[(Use, Node)], skipped: &[(Node, Node)]) -> Vec<Finding> {
     let has = |u: Use| ops.iter().any(|(x, _)| *x == u);
     if has(Use::Escape) {
         return Vec::new();
     }
     let of = |u: Use| ops.iter().filter(move |(x, _)| *x == u).map(|(_, n)| *n);
     let field = format!("`{}` (of `{}`)", c.name, c.type_name);
+    // Partners found only after a wait that never returns do not count; say which.
+    let (still, note) = match skipped.first() {
+        None => ("", String::new()),
+        Some((op, wait)) => (
+            " that can still run",
+            format!(
+                " (the one at line {} comes only after the wait at line {}, {AFTER_A_WAIT})",
+                line_of(*op),
+                line_of(*wait)
+            ),
+        ),
+    };
     let (waits, why): (Vec<Node>, String) = match c.kind {
         Kind::Chan if !has(Use::Send) && !has(Use::Close) => (
             of(Use::Receive).filter(|r| waits_alone(*r)).collect(),
             format!(
-                "nothing in the package sends on {field} or closes it, so this receive never \
-                 completes"
+                "nothing in the package{still} sends on {field} or closes it{note}, so this \
+                 receive never completes"
             ),
         ),
         Kind::Chan if !has(Use::Receive) && !has(Use::MakeBuffered) => (
             of(Use::Send).filter(|s| waits_alone(*s)).collect(),
             format!(
-                "nothing in the package receives from {field}, which is unbuffered, so this \
-                 send never completes"
+                "nothing in the package{still} receives from {field}{note}, which is \
+                 unbuffered, so this send never completes"
             ),
         ),
         Kind::Cond if !has(Use::Signal) => (
             of(Use::CondWait).collect(),
             format!(
-                "nothing in the package calls `Signal` or `Broadcast` on {field}, so this \
-                 `Wait` never returns"
+                "nothing in the package{still} calls `Signal` or `Broadcast` on {field}{note}, \
+                 so this `Wait` never returns"
             ),
         ),
         Kind::WaitGroup if has(Use::Add) && !has(Use::Done) => (
             of(Use::GroupWait).collect(),
             format!(
-                "the WaitGroup {field} is added to, and nothing in the package calls its \
-                 `Done`, so this `Wait` never returns once an `Add` ran"
+                "the WaitGroup {field} is added to, and nothing in the package{still} calls \
+                 its `Done`{note}, so this `Wait` never returns once an `Add` ran"
             ),
         ),
         _ => return Vec::new(),

@@ -119,7 +119,11 @@ fn receiver_name<'s>(selector: Node, source: &'s str) -> Option<&'s str> {
 
 /// The `r.mutex.Lock()` (and the method) under which the operation on `r.f` at `selector`
 /// runs, when `r` is the receiver of the method it is directly in.
-fn held_at<'t>(selector: Node<'t>, mutex: &str, source: &str) -> Option<(Node<'t>, Node<'t>)> {
+pub(super) fn held_at<'t>(
+    selector: Node<'t>,
+    mutex: &str,
+    source: &str,
+) -> Option<(Node<'t>, Node<'t>)> {
     if selector.kind() != "selector_expression" {
         return None; // a getter's call: whose value it is, is not in sight
     }
@@ -183,5 +187,42 @@ fn unlocks(s: Node, receiver: &str, mutex: &str, source: &str) -> bool {
         }
         !found
     });
+    found
+}
+
+/// Every `r.mutex.Lock()` (or `RLock`) in the methods of `type_name` in the file, `r` being
+/// the method's receiver.
+pub(super) fn locks_of<'t>(
+    root: Node<'t>,
+    type_name: &str,
+    mutex: &str,
+    source: &str,
+) -> Vec<Node<'t>> {
+    let mut found = Vec::new();
+    let mut cursor = root.walk();
+    for d in root.named_children(&mut cursor) {
+        if d.kind() != "method_declaration" {
+            continue;
+        }
+        let Some((receiver, ty)) = super::receiver_of(d, source) else {
+            continue;
+        };
+        if ty != type_name {
+            continue;
+        }
+        syntax::walk(d, |n| {
+            if syntax::is_function(n.kind()) && n != d {
+                return false; // a literal: another goroutine's, maybe
+            }
+            if n.kind() == "call_expression" {
+                if let Some(op) = lock_op(n, &receiver, source) {
+                    if op.path == mutex && matches!(op.op, "Lock" | "RLock") {
+                        found.push(n);
+                    }
+                }
+            }
+            true
+        });
+    }
     found
 }

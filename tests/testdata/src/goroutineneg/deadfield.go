@@ -88,3 +88,29 @@ func (s *swapped) run(other chan int) {
 	c = other
 	go func() { <-c }()
 }
+
+// The close comes after a wait in a branch (it may not run), and the WaitGroup is done by
+// another method: the gate is released.
+type turnstile struct {
+	mu    sync.Mutex
+	spins sync.WaitGroup
+	exit  chan struct{}
+}
+
+func (t *turnstile) spin() {
+	t.spins.Add(1)
+	defer t.spins.Done()
+}
+
+func (t *turnstile) shut(wait bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if wait {
+		t.spins.Wait()
+	}
+	close(t.exit)
+}
+
+func (t *turnstile) pass() {
+	go func() { <-t.exit }()
+}

@@ -63,3 +63,31 @@ func (t *ticket) await() {
 		}
 	}()
 }
+
+// What runs only after a wait that never returns never runs: `closeGate`'s close comes after
+// the Wait on a WaitGroup nothing calls Done on, and the mutex it holds meanwhile is held for
+// ever.
+type gatekeeper struct {
+	mu      sync.Mutex
+	pending sync.WaitGroup
+	gate    chan struct{}
+}
+
+func (g *gatekeeper) admit() {
+	g.mu.Lock() // want "goroutine-leak: this .Lock. waits for ever once .closeGate. has taken it \\(line 83\\): .closeGate. then waits for ever at line 85"
+	defer g.mu.Unlock()
+	g.pending.Add(1)
+}
+
+func (g *gatekeeper) closeGate() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.pending.Wait() // want "goroutine-leak: this waits for ever: the WaitGroup .pending."
+	close(g.gate)
+}
+
+func (g *gatekeeper) enter() {
+	go func() {
+		<-g.gate // want "goroutine-leak: this waits for ever: nothing in the package that can still run sends on .gate. \\(of .gatekeeper.\\) or closes it \\(the one at line 86 comes only after the wait at line 85, which never returns\\)"
+	}()
+}
