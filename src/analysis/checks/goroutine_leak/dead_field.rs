@@ -192,12 +192,15 @@ fn dead_waits<'t>(judged: &[(Candidate<'t>, Uses<'t>)], found: &[Vec<Finding>]) 
     waits
 }
 
+/// A partner that runs only after a wait that never returns: (the partner, the wait).
+type Skipped<'t> = (Node<'t>, Node<'t>);
+
 /// The uses that can still run, and those that come only after a wait that never returns:
 /// a later statement of the same method body, the wait being a statement of its own there.
 fn after_dead_waits<'t>(
     ops: &[(Use, Node<'t>)],
     waits: &[Node<'t>],
-) -> (Vec<(Use, Node<'t>)>, Vec<(Node<'t>, Node<'t>)>) {
+) -> (Vec<(Use, Node<'t>)>, Vec<Skipped<'t>>) {
     let mut live = Vec::new();
     let mut skipped = Vec::new();
     for (u, op) in ops {
