@@ -15,6 +15,7 @@ use tree_sitter::Node;
 
 use super::{enclosing_select, line_of, under_lock};
 use crate::analysis::checks::ModuleView;
+use crate::analysis::summary::repeat::Callee;
 use crate::analysis::summary::{name_hash, positional_literal_types};
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::{Code, FileContext, Finding, Related, Severity};
@@ -35,6 +36,8 @@ enum Use {
     Close,
     /// `make(chan T)` or `make(chan T, 0)`, or nothing (a nil channel blocks as well).
     MakeUnbuffered,
+    /// `make(chan T, size)` with `size` a parameter every caller in the file gives `0`.
+    MakeSizedZero,
     MakeBuffered,
     Signal,
     CondWait,
@@ -132,6 +135,7 @@ pub fn check(
             let mut mentioned = vec![c.name.clone(), c.type_name.clone()];
             mentioned.extend(uses.getters.iter().cloned());
             mentioned_elsewhere(&mentioned, file, module)
+                || called_elsewhere(&uses.sized_by, file, module)
         })
         .collect();
     // A finding that rests on another field's wait stands only if that one does: a field
@@ -421,6 +425,8 @@ fn names_declared(root: Node, source: &str) -> Declared {
 struct Uses<'t> {
     ops: Vec<(Use, Node<'t>)>,
     getters: Vec<String>,
+    /// Functions whose callers in the file size the channel: callers elsewhere may not.
+    sized_by: Vec<String>,
 }
 
 /// Every use of the field in the file, or `None` when one lets it escape.
@@ -463,6 +469,7 @@ fn uses_of<'t>(
     let mut uses = Uses {
         ops: Vec::new(),
         getters: Vec::new(),
+        sized_by: Vec::new(),
     };
     for n in selectors {
         if n.kind() == "keyed_element" {
@@ -497,6 +504,21 @@ fn uses_of<'t>(
                 uses.getters.push(getter);
             }
             u => uses.ops.push((u, selector)),
+        }
+    }
+    for (u, op) in &uses.ops {
+        if *u != Use::MakeSizedZero {
+            continue;
+        }
+        let mut make = None;
+        syntax::walk(op.parent().unwrap_or(*op), |n| {
+            if make.is_none() && super::chan_make(n, source).is_some() {
+                make = Some(n);
+            }
+            make.is_none()
+        });
+        if let Some(name) = make.and_then(|m| sized_by_callers(m, source)) {
+            uses.sized_by.push(name.to_string());
         }
     }
     Some(uses)
@@ -581,6 +603,8 @@ fn creation(value: Node, kind: Kind, source: &str) -> Option<Use> {
         Kind::Chan => super::chan_make(value, source).map(|unbuffered| {
             if unbuffered {
                 Use::MakeUnbuffered
+            } else if sized_by_callers(value, source).is_some() {
+                Use::MakeSizedZero
             } else {
                 Use::MakeBuffered
             }
@@ -590,6 +614,86 @@ fn creation(value: Node, kind: Kind, source: &str) -> Option<Use> {
             .then_some(Use::Neutral),
         Kind::WaitGroup => None,
     }
+}
+
+/// `make(chan T, size)` in `func F(size int, ...)` where every call of `F` in the file passes
+/// `0` for `size`: `F`'s name (its calls in other files are asked of the index).
+fn sized_by_callers<'s>(make: Node, source: &'s str) -> Option<&'s str> {
+    let size = make.field("arguments")?.named_child(1)?;
+    if size.kind() != "identifier" {
+        return None;
+    }
+    let func = syntax::enclosing_function(make)?;
+    if func.kind() != "function_declaration" {
+        return None;
+    }
+    let name = text(func.field("name")?, source);
+    // Exported, it may be called from other packages with any size.
+    if name.starts_with(|c: char| c.is_uppercase()) && !package_is_main(root_of(make), source) {
+        return None;
+    }
+    let params = func.field("parameters")?;
+    let mut position = None;
+    let mut index = 0;
+    let mut cursor = params.walk();
+    for p in params.named_children(&mut cursor) {
+        let mut c = p.walk();
+        let names: Vec<Node> = p.children_by_field_name("name", &mut c).collect();
+        for n in &names {
+            if text(*n, source) == text(size, source) {
+                position = Some(index);
+            }
+            index += 1;
+        }
+        if names.is_empty() {
+            index += 1;
+        }
+    }
+    let position = position?;
+    // Assigned in the function, the parameter is no longer what callers pass.
+    let mut reassigned = false;
+    syntax::walk(func.field("body")?, |n| {
+        if n.kind() == "assignment_statement" || n.kind() == "inc_statement" {
+            reassigned |= n
+                .field("left")
+                .or_else(|| n.named_child(0))
+                .is_some_and(|l| {
+                    text(l, source)
+                        .split(',')
+                        .any(|x| x.trim() == text(size, source))
+                });
+        }
+        !reassigned
+    });
+    if reassigned {
+        return None;
+    }
+    let root = root_of(make);
+    let mut calls = 0;
+    let mut all_zero = true;
+    syntax::walk(root, |n| {
+        if n.kind() == "call_expression"
+            && n.field("function")
+                .is_some_and(|f| f.kind() == "identifier" && text(f, source) == name)
+        {
+            calls += 1;
+            all_zero &= n
+                .field("arguments")
+                .and_then(|a| a.named_child(position))
+                .is_some_and(|a| text(a, source) == "0");
+        } else if n.kind() == "identifier" && text(n, source) == name {
+            // `F` used as a value: who calls it, with what, is out of sight.
+            let called = n
+                .parent()
+                .is_some_and(|p| p.kind() == "call_expression" && p.field("function") == Some(n));
+            let declared = n
+                .parent()
+                .is_some_and(|p| p.kind() == "function_declaration");
+            all_zero &= called || declared;
+        }
+        all_zero
+    });
+    (calls > 0 && all_zero).then_some(name)
 }
 
 /// What the expression `e` (the field, or a getter's call) does where it stands.
@@ -761,6 +865,25 @@ fn mentioned_elsewhere(names: &[String], file: &FileContext, module: ModuleView)
                 hashes
                     .iter()
                     .any(|h| d.summary.field_mentions.binary_search(h).is_ok())
+            })
+        })
+}
+
+/// Whether another file of the package calls one of the functions `names`.
+fn called_elsewhere(names: &[String], file: &FileContext, module: ModuleView) -> bool {
+    if names.is_empty() {
+        return false;
+    }
+    module
+        .index
+        .package_files(module.package_path)
+        .iter()
+        .filter(|f| Some(f.path.as_path()) != file.path.as_deref())
+        .any(|f| {
+            f.summary.decls.iter().any(|d| {
+                d.summary.calls.iter().any(|c| {
+                    matches!(&c.callee, Callee::Function(n) if n.package.is_none() && names.contains(&n.name))
+                })
             })
         })
 }

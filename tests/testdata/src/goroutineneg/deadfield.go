@@ -114,3 +114,23 @@ func (t *turnstile) shut(wait bool) {
 func (t *turnstile) pass() {
 	go func() { <-t.exit }()
 }
+
+// Sized by a parameter some caller sets: the sends may all fit in the buffer.
+type feed struct {
+	feedItems chan int
+}
+
+func newFeed(size int) *feed {
+	return &feed{feedItems: make(chan int, size)}
+}
+
+func (f *feed) push(v int) {
+	f.feedItems <- v
+}
+
+func feeds() {
+	a := newFeed(0)
+	b := newFeed(16)
+	go a.push(1)
+	go b.push(2)
+}

@@ -91,3 +91,21 @@ func (g *gatekeeper) enter() {
 		<-g.gate // want "goroutine-leak: this waits for ever: nothing in the package that can still run sends on .gate. \\(of .gatekeeper.\\) or closes it \\(the one at line 86 comes only after the wait at line 85, which never returns\\)"
 	}()
 }
+
+// Sized by its constructor's parameter, and the only call passes 0: unbuffered.
+type watcher struct {
+	events chan int
+}
+
+func newWatcher(size int) *watcher {
+	return &watcher{events: make(chan int, size)}
+}
+
+func (w *watcher) emit(v int) {
+	w.events <- v // want "goroutine-leak: this waits for ever: nothing in the package receives from .events. \\(of .watcher.\\), which is unbuffered"
+}
+
+func watch() {
+	w := newWatcher(0)
+	go w.emit(1)
+}
