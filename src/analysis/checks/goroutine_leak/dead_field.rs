@@ -255,6 +255,13 @@ fn runs_after(op: Node, wait: Node) -> bool {
     a < b && waits_there
 }
 
+/// `Lock` or `RLock`: the method a lock call calls.
+fn lock_name<'s>(call: Node, source: &'s str) -> &'s str {
+    call.field("function")
+        .and_then(|f| f.field("field"))
+        .map_or("Lock", |f| text(f, source))
+}
+
 /// P2: a dead wait that holds one of the struct's mutexes holds it for ever, so every other
 /// `Lock` of that mutex in the type's methods waits for ever once the wait has begun.
 fn held_while_waiting(
@@ -286,9 +293,10 @@ fn held_while_waiting(
                     code: Code::GoroutineLeak,
                     severity: Severity::Warning,
                     message: format!(
-                        "this `Lock` waits for ever once `{waiter}` has taken it (line {}): \
-                         `{waiter}` then waits for ever at line {} and never releases it; the \
-                         goroutine and everything it references stay in memory",
+                        "this `{}` waits for ever once `{waiter}` has taken the lock (line \
+                         {}): `{waiter}` then waits for ever at line {} and never releases it; \
+                         the goroutine and everything it references stay in memory",
+                        lock_name(lock, source),
                         line_of(held),
                         line_of(*wait)
                     ),

@@ -16,8 +16,17 @@ use super::relock::lock_op;
 use crate::analysis::syntax::{self, text, Fields};
 use crate::analysis::{Code, Finding, Related, Severity};
 
+/// How a partner of the wait is kept from running while the wait holds the mutex.
+enum Starved<'t> {
+    /// It runs holding the mutex itself (this `Lock`): never while the wait holds it.
+    Held(Node<'t>),
+    /// Its goroutine takes the mutex (this call) before it gets to the partner again: it can
+    /// run once, not while the wait holds the mutex after that.
+    Later(Node<'t>),
+}
+
 /// The findings for waits among `waits` (field selectors) whose every partner in `partners`
-/// runs under the mutex the wait holds: the wait, and each partner's `Lock`.
+/// cannot run while the wait holds the struct's mutex: the wait, and each partner's `Lock`.
 pub(super) fn judge(
     c: &Candidate,
     waits: &[Node],
@@ -33,11 +42,11 @@ pub(super) fn judge(
             let Some((held, method)) = held_at(*wait, mutex, source) else {
                 continue;
             };
-            let partner_locks: Option<Vec<(Node, Node)>> = partners
+            let starved: Option<Vec<(Node, Starved)>> = partners
                 .iter()
-                .map(|p| held_at(*p, mutex, source).map(|(lock, _)| (*p, lock)))
+                .map(|p| starved(*p, c, mutex, source).map(|s| (*p, s)))
                 .collect();
-            let Some(partner_locks) = partner_locks else {
+            let Some(starved) = starved else {
                 continue;
             };
             let receiver = receiver_name(*wait, source).unwrap_or_default();
@@ -56,9 +65,21 @@ pub(super) fn judge(
             } else {
                 "send on it or close it"
             };
-            let lines: Vec<String> = partner_locks
+            let reasons: Vec<String> = starved
                 .iter()
-                .map(|(p, _)| line_of(*p).to_string())
+                .map(|(p, how)| match how {
+                    Starved::Held(_) => format!("line {} runs holding it", line_of(*p)),
+                    Starved::Later(taker) if is_close(*p, source) => format!(
+                        "the close at line {} comes only after a loop that takes it at line {}",
+                        line_of(*p),
+                        line_of(*taker)
+                    ),
+                    Starved::Later(taker) => format!(
+                        "line {} is reached again only after line {} takes it",
+                        line_of(*p),
+                        line_of(*taker)
+                    ),
+                })
                 .collect();
             findings.push(Finding {
                 range: reported(*wait).byte_range(),
@@ -66,19 +87,19 @@ pub(super) fn judge(
                 severity: Severity::Warning,
                 message: format!(
                     "this {op} `{}` waits for ever while it holds {mutex_name} (`Lock` at line \
-                     {}): every operation that could {other} (line {}) runs holding the same \
-                     mutex, so none can run; the goroutine, and every goroutine that needs \
-                     {mutex_name} after it, stay blocked with everything they reference",
+                     {}): every operation that could {other} needs the same mutex ({}), so none \
+                     can run; the goroutine, and every goroutine that needs {mutex_name} after \
+                     it, stay blocked with everything they reference",
                     c.name,
                     line_of(held),
-                    lines.join(", ")
+                    reasons.join("; ")
                 ),
-                related: partner_locks
+                related: starved
                     .iter()
                     .map(|(p, _)| Related {
                         path: None,
                         range: reported(*p).byte_range(),
-                        message: format!("runs only holding {mutex_name}"),
+                        message: format!("cannot run while {mutex_name} is held"),
                     })
                     .collect(),
                 fixes: vec![],
@@ -88,7 +109,10 @@ pub(super) fn judge(
                 .field("name")
                 .map(|n| text(n, source))
                 .unwrap_or("the method");
-            for (_, lock) in partner_locks {
+            for (_, how) in starved {
+                let Starved::Held(lock) = how else {
+                    continue;
+                };
                 findings.push(Finding {
                     range: lock.byte_range(),
                     code: Code::GoroutineLeak,
@@ -109,6 +133,128 @@ pub(super) fn judge(
         }
     }
     findings
+}
+
+/// How the partner operation `p` (a field selector) is kept from running while the mutex is
+/// held elsewhere, if it is.
+fn starved<'t>(p: Node<'t>, c: &Candidate, mutex: &str, source: &str) -> Option<Starved<'t>> {
+    if let Some((lock, _)) = held_at(p, mutex, source) {
+        return Some(Starved::Held(lock));
+    }
+    takes_before_again(p, c, mutex, source).map(Starved::Later)
+}
+
+/// Where the goroutine running the partner `p` takes the mutex before it can perform `p`
+/// again: a `close` after (or deferred around) a loop whose body takes the mutex; a send or
+/// receive inside a loop, or in a method called in a loop, followed in its function by a call
+/// that takes it. The mutex and the channel hang off the same variable there.
+fn takes_before_again<'t>(
+    p: Node<'t>,
+    c: &Candidate,
+    mutex: &str,
+    source: &str,
+) -> Option<Node<'t>> {
+    let base = receiver_name(p, source)?;
+    let func = syntax::enclosing_function(p)?;
+    let body = func.field("body")?;
+    let root = {
+        let mut r = func;
+        while let Some(up) = r.parent() {
+            r = up;
+        }
+        r
+    };
+    // Calls in the function (not in its literals) that take the mutex on `base`.
+    let mut takers = Vec::new();
+    syntax::walk(body, |n| {
+        if syntax::is_function(n.kind()) {
+            return false;
+        }
+        if n.kind() == "call_expression" && takes(n, base, c, mutex, root, source) {
+            takers.push(n);
+        }
+        true
+    });
+    if is_close(p, source) {
+        let deferred = {
+            let mut cur = p.parent();
+            let mut found = false;
+            while let Some(a) = cur.filter(|a| *a != func) {
+                found |= a.kind() == "defer_statement";
+                cur = a.parent();
+            }
+            found
+        };
+        return takers.into_iter().find(|t| {
+            let looped = syntax::enclosing_loop(*t, func).is_some();
+            looped && (deferred || t.end_byte() <= p.start_byte())
+        });
+    }
+    let repeats = syntax::enclosing_loop(p, func).is_some()
+        || called_in_a_loop(func, &c.type_name, root, source);
+    if !repeats {
+        return None;
+    }
+    takers.into_iter().find(|t| t.start_byte() >= p.end_byte())
+}
+
+/// Whether the selector `p` is what `close(p)` closes.
+fn is_close(p: Node, source: &str) -> bool {
+    p.parent().and_then(|a| a.parent()).is_some_and(|call| {
+        call.kind() == "call_expression"
+            && call.field("function").map(|f| text(f, source)) == Some("close")
+    })
+}
+
+/// Whether `call` takes `mutex` on `base`: `base.mutex.Lock()`, or `base.m()` with `m` a method
+/// of the type whose first steps lock it.
+fn takes(call: Node, base: &str, c: &Candidate, mutex: &str, root: Node, source: &str) -> bool {
+    if let Some(op) = lock_op(call, base, source) {
+        return op.path == mutex && matches!(op.op, "Lock" | "RLock");
+    }
+    let Some(name) = super::relock::receiver_call(call, base, source) else {
+        return false;
+    };
+    method_named(root, &c.type_name, name, source)
+        .is_some_and(|m| super::relock::takes_first(m, mutex, source).is_some())
+}
+
+/// The method `name` of `type_name` declared in the file.
+fn method_named<'t>(root: Node<'t>, type_name: &str, name: &str, source: &str) -> Option<Node<'t>> {
+    let mut cursor = root.walk();
+    let found = root.named_children(&mut cursor).find(|d| {
+        d.kind() == "method_declaration"
+            && d.field("name").map(|n| text(n, source)) == Some(name)
+            && super::receiver_of(*d, source).is_some_and(|(_, t)| t == type_name)
+    });
+    found
+}
+
+/// Whether `func`, a method of `type_name`, is called inside a loop somewhere in the file.
+fn called_in_a_loop(func: Node, type_name: &str, root: Node, source: &str) -> bool {
+    if func.kind() != "method_declaration"
+        || super::receiver_of(func, source).is_none_or(|(_, t)| t != type_name)
+    {
+        return false;
+    }
+    let Some(name) = func.field("name").map(|n| text(n, source)) else {
+        return false;
+    };
+    let mut found = false;
+    syntax::walk(root, |n| {
+        if !found && n.kind() == "call_expression" {
+            let named = n.field("function").is_some_and(|f| {
+                f.kind() == "selector_expression"
+                    && f.field("field").map(|x| text(x, source)) == Some(name)
+            });
+            if named {
+                let caller = syntax::enclosing_function(n);
+                found = caller.is_some_and(|f| syntax::enclosing_loop(n, f).is_some());
+            }
+        }
+        !found
+    });
+    found
 }
 
 /// `r` in `r.f`, when `r` is the receiver of the method the selector is in.

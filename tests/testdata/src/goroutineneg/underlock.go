@@ -56,3 +56,47 @@ func (g *gate) release() {
 	defer g.mu.Unlock()
 	close(g.open)
 }
+
+// The worker's loop does not need the lock; and a receiver that takes it once, then never
+// receives again.
+type collector struct {
+	mu       sync.Mutex
+	samples  chan int
+	finished chan struct{}
+	total    int
+}
+
+func newCollector() *collector {
+	c := &collector{samples: make(chan int), finished: make(chan struct{})}
+	go func() {
+		defer close(c.finished)
+		for v := range c.samples {
+			c.total += v
+		}
+	}()
+	return c
+}
+
+func (c *collector) stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	close(c.samples)
+	<-c.finished
+}
+
+type oneShot struct {
+	mu    sync.Mutex
+	ready chan bool
+}
+
+func (o *oneShot) await() {
+	<-o.ready
+	o.mu.Lock()
+	o.mu.Unlock()
+}
+
+func (o *oneShot) fire() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.ready <- true
+}

@@ -74,7 +74,7 @@ type gatekeeper struct {
 }
 
 func (g *gatekeeper) admit() {
-	g.mu.Lock() // want "goroutine-leak: this .Lock. waits for ever once .closeGate. has taken it \\(line 83\\): .closeGate. then waits for ever at line 85"
+	g.mu.Lock() // want "goroutine-leak: this .Lock. waits for ever once .closeGate. has taken the lock \\(line 83\\): .closeGate. then waits for ever at line 85"
 	defer g.mu.Unlock()
 	g.pending.Add(1)
 }
