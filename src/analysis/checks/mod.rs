@@ -271,13 +271,19 @@ pub fn run_all_reporting(
         });
         out.findings.extend(found.unwrap_or_default());
     }
-    // A struct field's channel, Cond or WaitGroup nothing in the package releases: judged with
-    // the whole package in the index.
+    // A struct field's channel, Cond or WaitGroup nothing in the package releases, or its
+    // context's cancel function nothing calls: judged with the whole package in the index.
     if file.settings.enabled(Code::GoroutineLeak) {
         for decl in candidate_declarations(
             root,
             source,
-            &["chan ", "chan<-", "sync.Cond", "sync.WaitGroup"],
+            &[
+                "chan ",
+                "chan<-",
+                "sync.Cond",
+                "sync.WaitGroup",
+                "context.CancelFunc",
+            ],
         ) {
             if decl.kind() != "type_declaration" || !shallow_enough(decl, &mut too_deep) {
                 continue;
@@ -371,7 +377,11 @@ fn dead_fields(
 ) -> Option<Vec<Finding>> {
     let line = Some(decl.start_position().row + 1);
     contain("goroutine-leak", line, skipped, || {
-        goroutine_leak::dead_field::check(decl, source, file, module)
+        let mut found = goroutine_leak::dead_field::check(decl, source, file, module)?;
+        found.extend(goroutine_leak::ctx_cancel::check(
+            decl, source, file, module,
+        )?);
+        Some(found)
     })
     .unwrap_or(Some(Vec::new()))
 }

@@ -398,12 +398,12 @@ fn kind_of(ty: Node, source: &str) -> Option<Kind> {
 
 /// How many struct fields of the file carry each name, and the methods declared (name to
 /// receiver type).
-struct Declared {
-    fields: HashMap<String, usize>,
-    methods: HashMap<String, Vec<String>>,
+pub(super) struct Declared {
+    pub(super) fields: HashMap<String, usize>,
+    pub(super) methods: HashMap<String, Vec<String>>,
 }
 
-fn names_declared(root: Node, source: &str) -> Declared {
+pub(super) fn names_declared(root: Node, source: &str) -> Declared {
     let mut fields: HashMap<String, usize> = HashMap::new();
     let mut methods: HashMap<String, Vec<String>> = HashMap::new();
     syntax::walk(root, |n| match n.kind() {
@@ -861,7 +861,11 @@ fn calls_of_method<'t>(root: Node<'t>, name: &str, source: &str) -> Vec<Node<'t>
 }
 
 /// Whether another file of the package selects any of `names` (or keys a literal with it).
-fn mentioned_elsewhere(names: &[String], file: &FileContext, module: ModuleView) -> bool {
+pub(super) fn mentioned_elsewhere(
+    names: &[String],
+    file: &FileContext,
+    module: ModuleView,
+) -> bool {
     let hashes: Vec<u32> = names.iter().map(|n| name_hash(n)).collect();
     module
         .index
@@ -878,7 +882,7 @@ fn mentioned_elsewhere(names: &[String], file: &FileContext, module: ModuleView)
 }
 
 /// Whether another file of the package calls one of the functions `names`.
-fn called_elsewhere(names: &[String], file: &FileContext, module: ModuleView) -> bool {
+pub(super) fn called_elsewhere(names: &[String], file: &FileContext, module: ModuleView) -> bool {
     if names.is_empty() {
         return false;
     }
@@ -1033,7 +1037,7 @@ pub(super) fn reported(op: Node) -> Node {
     }
 }
 
-fn root_of(n: Node) -> Node {
+pub(super) fn root_of(n: Node) -> Node {
     let mut root = n;
     while let Some(p) = root.parent() {
         root = p;
@@ -1041,7 +1045,7 @@ fn root_of(n: Node) -> Node {
     root
 }
 
-fn package_is_main(root: Node, source: &str) -> bool {
+pub(super) fn package_is_main(root: Node, source: &str) -> bool {
     let mut cursor = root.walk();
     let found = root
         .named_children(&mut cursor)

@@ -17,12 +17,15 @@
 //! - [`left_locked`]: a method returns holding its receiver's mutex on one exit, and the caller
 //!   locks it again.
 //! - [`wait_first`]: a function waits for its workers before it reads what they send.
+//! - [`ctx_cancel`]: a goroutine waits for a context whose cancel function, kept in a field,
+//!   nothing in the package can call first.
 //! - [`dead_field`]: a struct field's channel, `Cond` or `WaitGroup` that nothing in the
 //!   package can release, judged with the index; [`under_lock`]: one whose every partner runs
 //!   under the mutex the waiting side holds.
 
 mod abandoned;
 mod contract;
+pub mod ctx_cancel;
 pub mod dead_field;
 mod double_send;
 mod left_locked;
