@@ -280,7 +280,11 @@ fn held_while_waiting(
                 continue;
             };
             let waiter = method.field("name").map(|n| text(n, source)).unwrap_or("");
-            for lock in under_lock::locks_of(root, &c.type_name, mutex, source) {
+            let locks = under_lock::locks_of(root, &c.type_name, mutex, source);
+            if locks.len() > super::MAX_BEHIND + 1 {
+                continue; // a mutex locked all over: the wait's finding says enough
+            }
+            for lock in locks {
                 if lock == held
                     || findings
                         .iter()

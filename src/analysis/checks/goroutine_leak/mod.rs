@@ -40,6 +40,12 @@ use tree_sitter::Node;
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::Finding;
 
+/// A mutex held for ever (by a goroutine that locked it twice, or that waits for ever holding
+/// it) makes every other `Lock` of it wait too. Those are reported, each a goroutine that hangs
+/// there, when there are at most this many: past that the mutex is everywhere, and the finding
+/// at the cause says enough.
+const MAX_BEHIND: usize = 2;
+
 /// The findings of one top-level declaration that starts a goroutine (`go func`).
 pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
     // The channels made with `:=`, found in one walk and judged by each shape.

@@ -36,16 +36,51 @@ pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
     };
     let mut run = Run::new(&method, source);
     run.body(body);
-    if !run.gave_up {
-        // A loop's body is walked twice: the same lock may be found in both walks.
-        let mut seen = Vec::new();
-        for f in run.findings {
-            if !seen.contains(&f.range) {
-                seen.push(f.range.clone());
-                findings.push(f);
+    if run.gave_up {
+        return;
+    }
+    // A loop's body is walked twice: the same lock may be found in both walks.
+    let mut seen = Vec::new();
+    for f in run.findings {
+        if !seen.contains(&f.range) {
+            seen.push(f.range.clone());
+            findings.push(f);
+        }
+    }
+    // The mutex stays held by the goroutine waiting for itself: every other method of the
+    // type that locks it waits for ever behind it.
+    let name = decl.field("name").map_or("", |n| text(n, source));
+    let mut behind: Vec<Finding> = Vec::new();
+    for (path, line, through) in run.relocks {
+        let locks = super::under_lock::locks_of(method.root, &method.type_name, &path, source);
+        if locks.len() > super::MAX_BEHIND + 1 {
+            continue; // a mutex locked all over: the first finding says enough
+        }
+        for lock in locks {
+            // The callee's own `Lock` is the second lock itself, not another goroutine's.
+            let elsewhere =
+                syntax::enclosing_function(lock) != Some(decl) && through != Some(line_of(lock));
+            if elsewhere && !behind.iter().any(|f| f.range == lock.byte_range()) {
+                let op = lock
+                    .field("function")
+                    .and_then(|f| f.field("field"))
+                    .map_or("Lock", |f| text(f, source));
+                behind.push(Finding {
+                    range: lock.byte_range(),
+                    code: Code::GoroutineLeak,
+                    severity: Severity::Warning,
+                    message: format!(
+                        "this `{op}` waits for ever once `{name}` has locked the same mutex \
+                         again (line {line}): that goroutine waits for itself and never \
+                         releases it; this one, and everything it references, stay in memory"
+                    ),
+                    related: vec![],
+                    fixes: vec![],
+                });
             }
         }
     }
+    findings.extend(behind);
 }
 
 /// A method declaration: its receiver's name and type, and the file it is in.
@@ -199,6 +234,9 @@ struct Run<'a, 't> {
     breaks: Vec<Vec<Vec<Held>>>,
     /// What is held where the method returns (its line), and at its end.
     exits: Vec<(usize, Vec<Held>)>,
+    /// The mutexes a write lock found held is taken again on: (path, line of the second lock,
+    /// and of the `Lock` in the method called there that takes it).
+    relocks: Vec<(String, usize, Option<usize>)>,
     /// The mutexes a deferred call unlocks.
     deferred_unlocks: Vec<String>,
 }
@@ -213,6 +251,7 @@ impl<'a, 't> Run<'a, 't> {
             loops: Vec::new(),
             breaks: Vec::new(),
             exits: Vec::new(),
+            relocks: Vec::new(),
             deferred_unlocks: Vec::new(),
         }
     }
@@ -486,6 +525,7 @@ impl<'t> Run<'_, 't> {
                     if let Some(h) = held.iter().find(|h| h.path == op.path) {
                         if write || h.write {
                             let finding = self.relocked(call, &op.path, op.op, h, None);
+                            self.relocks.push((op.path.clone(), line_of(call), None));
                             self.findings.push(finding);
                         } else if let Some(writer) = self.method.writer(&op.path, source) {
                             let finding = self.reread(call, &op.path, h, None, writer);
@@ -520,6 +560,7 @@ impl<'t> Run<'_, 't> {
                         if write || h.write {
                             let op = if write { "Lock" } else { "RLock" };
                             let finding = self.relocked(call, &path, op, h, Some((name, line)));
+                            self.relocks.push((path.clone(), line_of(call), Some(line)));
                             self.findings.push(finding);
                             return;
                         }

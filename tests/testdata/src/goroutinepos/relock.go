@@ -120,3 +120,41 @@ func (r *registry) lookup(name string) int {
 	defer r.mu.RUnlock()
 	return -1
 }
+
+// The second GracefulStop locks again while it holds the lock: Serve, in its own goroutine,
+// waits behind it for ever.
+type grpcServer struct {
+	mu       sync.Mutex
+	draining bool
+}
+
+func (s *grpcServer) gracefulStop() {
+	s.mu.Lock()
+	if s.draining {
+		s.mu.Lock() // want "goroutine-leak: this .Lock. of .s.mu. waits for ever: this method already holds it"
+		return
+	}
+	s.draining = true
+	s.mu.Unlock()
+}
+
+func (s *grpcServer) serve() {
+	s.mu.Lock() // want "goroutine-leak: this .Lock. waits for ever once .gracefulStop. has locked the same mutex again \\(line \\d+\\)"
+	s.mu.Unlock()
+}
+
+// Locked in many places: only the cause is reported, not every Lock behind it.
+type registryBusy struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (r *registryBusy) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.mu.Lock() // want "goroutine-leak: this .Lock. of .r.mu. waits for ever: this method already holds it"
+}
+
+func (r *registryBusy) a() { r.mu.Lock(); r.n++; r.mu.Unlock() }
+func (r *registryBusy) b() { r.mu.Lock(); r.n--; r.mu.Unlock() }
+func (r *registryBusy) c() { r.mu.Lock(); r.n = 0; r.mu.Unlock() }
