@@ -271,31 +271,38 @@ pub fn run_all_reporting(
         });
         out.findings.extend(found.unwrap_or_default());
     }
+    // The rules below read the whole file: what they ask of it is found in one walk, made
+    // when the first of them needs it.
+    let facts = std::cell::OnceCell::new();
+    let facts = || facts.get_or_init(|| goroutine_leak::facts::FileFacts::new(root, source));
     // A struct field's channel, Cond or WaitGroup nothing in the package releases, or its
     // context's cancel function nothing calls: judged with the whole package in the index.
     if file.settings.enabled(Code::GoroutineLeak) {
-        for decl in candidate_declarations(
-            root,
-            source,
-            &[
-                "chan ",
-                "chan<-",
-                "sync.Cond",
-                "sync.WaitGroup",
-                "context.CancelFunc",
-            ],
-        ) {
-            if decl.kind() != "type_declaration" || !shallow_enough(decl, &mut too_deep) {
+        // Type declarations are few and short: their own text is searched, not the file's.
+        let mut cursor = root.walk();
+        let types: Vec<Node> = root
+            .named_children(&mut cursor)
+            .filter(|d| d.kind() == "type_declaration")
+            .filter(|d| {
+                let spelled = syntax::text(*d, source);
+                ["chan", "sync.", "CancelFunc"]
+                    .iter()
+                    .any(|n| spelled.contains(n))
+            })
+            .collect();
+        for decl in types {
+            if !shallow_enough(decl, &mut too_deep) {
                 continue;
             }
-            match dead_fields(decl, source, file, module, skipped) {
+            match dead_fields(decl, source, file, module, facts(), skipped) {
                 Some(found) => out.findings.extend(found),
                 None => out.needs_index.push(decl.byte_range()),
             }
         }
     }
     // A method that locks its receiver's mutex again while it holds it.
-    for decl in candidate_declarations(root, source, &["Lock()"]) {
+    let locking = candidate_declarations(root, source, &["Lock()"]);
+    for decl in locking.iter().copied() {
         if decl.kind() != "method_declaration"
             || !shallow_enough(decl, &mut too_deep)
             || !file.settings.enabled(Code::GoroutineLeak)
@@ -305,19 +312,19 @@ pub fn run_all_reporting(
         let line = Some(decl.start_position().row + 1);
         let found = contain("goroutine-leak", line, skipped, || {
             let mut found = Vec::new();
-            goroutine_leak::check_locks(decl, source, &mut found);
+            goroutine_leak::check_locks(decl, source, facts(), &mut found);
             found
         });
         out.findings.extend(found.unwrap_or_default());
     }
     // A lock taken after a call that may have returned holding it.
-    if source.contains("Unlock()")
+    if !locking.is_empty()
         && too_deep.is_empty()
         && file.settings.enabled(Code::GoroutineLeak)
     {
         let found = contain("goroutine-leak", None, skipped, || {
             let mut found = Vec::new();
-            goroutine_leak::check_left_locked(root, source, &mut found);
+            goroutine_leak::check_left_locked(source, facts(), &mut found);
             found
         });
         out.findings.extend(found.unwrap_or_default());
@@ -351,6 +358,8 @@ pub fn judge_pending(
     let root = tree.root_node();
     let time = TimeImport::find(root, source);
     let timers = TimerChecks::new(root, source, file, module, &time);
+    let facts = std::cell::OnceCell::new();
+    let facts = || facts.get_or_init(|| goroutine_leak::facts::FileFacts::new(root, source));
     let mut cursor = root.walk();
     for decl in root.named_children(&mut cursor) {
         if !pending.contains(&decl.byte_range()) {
@@ -361,25 +370,27 @@ pub fn judge_pending(
         }
         findings.extend(slice_retains(decl, source, file, module, skipped).0);
         if decl.kind() == "type_declaration" && file.settings.enabled(Code::GoroutineLeak) {
-            findings.extend(dead_fields(decl, source, file, module, skipped).unwrap_or_default());
+            let found = dead_fields(decl, source, file, module, facts(), skipped);
+            findings.extend(found.unwrap_or_default());
         }
     }
 }
 
 /// `goroutine-leak`'s fields nothing in the package releases, for one `type` declaration;
 /// `None` until the index is complete.
-fn dead_fields(
-    decl: Node,
+fn dead_fields<'t>(
+    decl: Node<'t>,
     source: &str,
     file: &FileContext,
     module: ModuleView,
+    facts: &goroutine_leak::facts::FileFacts<'t, '_>,
     skipped: &mut Vec<Skipped>,
 ) -> Option<Vec<Finding>> {
     let line = Some(decl.start_position().row + 1);
     contain("goroutine-leak", line, skipped, || {
-        let mut found = goroutine_leak::dead_field::check(decl, source, file, module)?;
+        let mut found = goroutine_leak::dead_field::check(decl, source, file, module, facts)?;
         found.extend(goroutine_leak::ctx_cancel::check(
-            decl, source, file, module,
+            decl, source, file, module, facts,
         )?);
         Some(found)
     })

@@ -12,9 +12,8 @@
 
 use tree_sitter::Node;
 
-use super::dead_field::{
-    called_elsewhere, mentioned_elsewhere, names_declared, package_is_main, root_of,
-};
+use super::dead_field::{called_elsewhere, mentioned_elsewhere};
+use super::facts::FileFacts;
 use super::{line_of, receiver_of};
 use crate::analysis::checks::ModuleView;
 use crate::analysis::syntax::{self, text, unparen, Fields};
@@ -22,17 +21,17 @@ use crate::analysis::{Code, FileContext, Finding, Related, Severity};
 
 /// The findings for the `context.CancelFunc` fields of the structs `type_decl` declares;
 /// `None` when one is found and the index is not complete yet.
-pub fn check(
-    type_decl: Node,
+pub fn check<'t>(
+    type_decl: Node<'t>,
     source: &str,
     file: &FileContext,
     module: ModuleView,
+    facts: &FileFacts<'t, '_>,
 ) -> Option<Vec<Finding>> {
-    let root = root_of(type_decl);
-    let main = package_is_main(root, source);
+    let main = facts.main;
     let mut findings = Vec::new();
     for (type_name, field) in cancel_fields(type_decl, source, main) {
-        let Some(found) = judge(root, &type_name, field, source, main) else {
+        let Some(found) = judge(&type_name, field, source, facts) else {
             continue;
         };
         if module.package_path.is_empty() {
@@ -83,43 +82,31 @@ fn cancel_fields<'t>(type_decl: Node<'t>, source: &str, main: bool) -> Vec<(Stri
 
 /// The finding for one field, the method names whose uses elsewhere would silence it, and the
 /// functions whose calls elsewhere would.
-fn judge(
-    root: Node,
+fn judge<'t>(
     type_name: &str,
-    field: Node,
+    field: Node<'t>,
     source: &str,
-    main: bool,
+    facts: &FileFacts<'t, '_>,
 ) -> Option<(Finding, Vec<String>, Vec<String>)> {
+    let root = facts.root;
+    let main = facts.main;
     let name = text(field, source);
-    let names = names_declared(root, source);
-    if names.fields.get(name).copied().unwrap_or(0) > 1 || names.methods.contains_key(name) {
+    if facts.fields_named(name) > 1 || facts.methods_named(name) > 0 {
         return None;
     }
     // Every use of the field: stored, called in a method of the type, or compared to nil.
     let mut stores = Vec::new();
     let mut callers: Vec<String> = Vec::new();
     let mut bad = false;
-    syntax::walk(root, |n| {
-        if bad {
-            return false;
+    let mentions = facts.selections(name).iter().chain(facts.keys(name));
+    for n in mentions {
+        match cancel_use(*n, type_name, source) {
+            Some(Use::Store(at)) => stores.push(at),
+            Some(Use::Call(method)) => callers.push(method),
+            Some(Use::Neutral) => {}
+            None => bad = true,
         }
-        let named = match n.kind() {
-            "field_identifier" => n != field && text(n, source) == name,
-            "identifier" => {
-                text(n, source) == name && n.parent().is_some_and(|p| p.kind() == "literal_element")
-            }
-            _ => false,
-        };
-        if named {
-            match cancel_use(n, type_name, source) {
-                Some(Use::Store(at)) => stores.push(at),
-                Some(Use::Call(method)) => callers.push(method),
-                Some(Use::Neutral) => {}
-                None => bad = true,
-            }
-        }
-        true
-    });
+    }
     if bad || stores.is_empty() {
         return None;
     }

@@ -9,14 +9,13 @@
 //! this file is an operation on it: handed to a call, stored elsewhere, aliased or returned by
 //! anything but a plain getter, and the rule says nothing.
 
-use std::collections::HashMap;
-
 use tree_sitter::Node;
 
+use super::facts::FileFacts;
 use super::{enclosing_select, line_of, under_lock};
 use crate::analysis::checks::ModuleView;
 use crate::analysis::summary::repeat::Callee;
-use crate::analysis::summary::{name_hash, positional_literal_types};
+use crate::analysis::summary::name_hash;
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::{Code, FileContext, Finding, Related, Severity};
 
@@ -65,14 +64,15 @@ const MAX_USES: usize = 256;
 /// The findings for the fields declared in `type_decl`. `None` when this file alone says a
 /// field is never released and the index is not complete yet: the declaration is judged again
 /// once it is (another file may release it).
-pub fn check(
-    type_decl: Node,
+pub fn check<'t>(
+    type_decl: Node<'t>,
     source: &str,
     file: &FileContext,
     module: ModuleView,
+    facts: &FileFacts<'t, '_>,
 ) -> Option<Vec<Finding>> {
-    let root = root_of(type_decl);
-    let main = package_is_main(root, source);
+    let root = facts.root;
+    let main = facts.main;
     let candidates = candidates(type_decl, source, main);
     if candidates.is_empty() {
         return Some(Vec::new());
@@ -80,16 +80,13 @@ pub fn check(
     if module.package_path.is_empty() {
         return Some(Vec::new()); // no package in sight: the partner may be anywhere
     }
-    let names = names_declared(root, source);
     let mut judged: Vec<(Candidate, Uses)> = Vec::new();
     for c in candidates {
         // A field name two structs of the file share, or a method's: uses cannot be told apart.
-        if names.fields.get(c.name.as_str()).copied().unwrap_or(0) > 1
-            || names.methods.contains_key(c.name.as_str())
-        {
+        if facts.fields_named(&c.name) > 1 || facts.methods_named(&c.name) > 0 {
             continue;
         }
-        if let Some(uses) = uses_of(&c, root, source, main, &names) {
+        if let Some(uses) = uses_of(&c, source, facts) {
             if !uses.ops.iter().any(|(u, _)| *u == Use::Escape) {
                 judged.push((c, uses));
             }
@@ -99,7 +96,7 @@ pub fn check(
     // one of those waits (bounded: each round must find a new field).
     let mut found: Vec<Vec<Finding>> = judged
         .iter()
-        .map(|(c, u)| judge_field(c, &u.ops, source))
+        .map(|(c, u)| judge_field(c, &u.ops, source, facts))
         .collect();
     for _ in 0..MAX_ROUNDS {
         let waits = dead_waits(&judged, &found);
@@ -167,7 +164,12 @@ const AFTER_A_WAIT: &str = "which never returns";
 
 /// A field's findings from its uses: never released, or released only under the lock its
 /// waiter holds.
-fn judge_field(c: &Candidate, ops: &[(Use, Node)], source: &str) -> Vec<Finding> {
+fn judge_field<'t>(
+    c: &Candidate<'t>,
+    ops: &[(Use, Node<'t>)],
+    source: &str,
+    facts: &FileFacts<'t, '_>,
+) -> Vec<Finding> {
     let found = judge(c, ops, &[]);
     if !found.is_empty() || c.kind != Kind::Chan {
         return found;
@@ -175,11 +177,11 @@ fn judge_field(c: &Candidate, ops: &[(Use, Node)], source: &str) -> Vec<Finding>
     let sends = of_use(ops, &[Use::Send]);
     let receives = of_use(ops, &[Use::Receive]);
     let releases = of_use(ops, &[Use::Send, Use::Close]);
-    let found = under_lock::judge(c, &receives, &releases, source);
+    let found = under_lock::judge(c, &receives, &releases, source, facts);
     if !found.is_empty() || ops.iter().any(|(u, _)| *u == Use::MakeBuffered) {
         return found;
     }
-    under_lock::judge(c, &sends, &receives, source)
+    under_lock::judge(c, &sends, &receives, source, facts)
 }
 
 /// The operations that wait for ever: those the findings are reported at.
@@ -400,39 +402,6 @@ fn kind_of(ty: Node, source: &str) -> Option<Kind> {
     }
 }
 
-/// How many struct fields of the file carry each name, and the methods declared (name to
-/// receiver type).
-pub(super) struct Declared {
-    pub(super) fields: HashMap<String, usize>,
-    pub(super) methods: HashMap<String, Vec<String>>,
-}
-
-pub(super) fn names_declared(root: Node, source: &str) -> Declared {
-    let mut fields: HashMap<String, usize> = HashMap::new();
-    let mut methods: HashMap<String, Vec<String>> = HashMap::new();
-    syntax::walk(root, |n| match n.kind() {
-        "field_declaration" => {
-            let mut c = n.walk();
-            for name in n.children_by_field_name("name", &mut c) {
-                *fields.entry(text(name, source).to_string()).or_default() += 1;
-            }
-            true
-        }
-        "method_declaration" => {
-            if let (Some(name), Some((_, ty))) = (n.field("name"), super::receiver_of(n, source)) {
-                methods
-                    .entry(text(name, source).to_string())
-                    .or_default()
-                    .push(ty);
-            }
-            false
-        }
-        "function_declaration" => false,
-        _ => true,
-    });
-    Declared { fields, methods }
-}
-
 /// What this file does with a field, and the getters that hand it out.
 struct Uses<'t> {
     ops: Vec<(Use, Node<'t>)>,
@@ -442,40 +411,15 @@ struct Uses<'t> {
 }
 
 /// Every use of the field in the file, or `None` when one lets it escape.
-fn uses_of<'t>(
-    c: &Candidate<'t>,
-    root: Node<'t>,
-    source: &str,
-    main: bool,
-    names: &Declared,
-) -> Option<Uses<'t>> {
-    let mut selectors = Vec::new();
-    let mut too_many = false;
-    let mut positional = false;
-    syntax::walk(root, |n| {
-        if too_many || positional {
-            return false;
-        }
-        match n.kind() {
-            // `T{a, b}` sets every field of `T`, this one too, without naming it.
-            "composite_literal" => {
-                positional = positional_literal_types(n, source).contains(&c.type_name.as_str());
-            }
-            "field_identifier" if text(n, source) == c.name && n != c.field => {
-                selectors.push(n);
-                too_many = selectors.len() > MAX_USES;
-            }
-            "identifier" if text(n, source) == c.name => {
-                // A composite literal's key (`T{f: v}`): made there, or given another's value.
-                if let Some(element) = keyed_element_of_key(n) {
-                    selectors.push(element);
-                }
-            }
-            _ => {}
-        }
-        true
-    });
-    if too_many || positional {
+fn uses_of<'t>(c: &Candidate<'t>, source: &str, facts: &FileFacts<'t, '_>) -> Option<Uses<'t>> {
+    // `T{a, b}` sets every field of `T`, this one too, without naming it.
+    if facts.set_by_position(&c.type_name) {
+        return None;
+    }
+    let mut selectors: Vec<Node> = facts.selections(&c.name).to_vec();
+    // A composite literal's key (`T{f: v}`): made there, or given another's value.
+    selectors.extend(facts.keys(&c.name).iter().filter_map(|k| keyed_element_of_key(*k)));
+    if selectors.len() > MAX_USES {
         return None;
     }
     let mut uses = Uses {
@@ -502,15 +446,15 @@ fn uses_of<'t>(
         }
         match use_of(selector, c.kind, source) {
             Use::Escape => {
-                let getter = getter_returning(selector, c, source, main, names)?;
-                let calls = calls_of_method(root, &getter, source);
+                let getter = getter_returning(selector, c, source, facts)?;
+                let calls = facts.method_calls(&getter);
                 if calls.len() > MAX_USES {
                     return None;
                 }
                 for call in calls {
-                    match use_of(call, c.kind, source) {
+                    match use_of(*call, c.kind, source) {
                         Use::Escape => return None,
-                        u => uses.ops.push((u, call)),
+                        u => uses.ops.push((u, *call)),
                     }
                 }
                 uses.getters.push(getter);
@@ -641,7 +585,9 @@ fn sized_by_callers<'s>(make: Node, source: &'s str) -> Option<&'s str> {
     }
     let name = text(func.field("name")?, source);
     // Exported, it may be called from other packages with any size.
-    if name.starts_with(|c: char| c.is_uppercase()) && !package_is_main(root_of(make), source) {
+    if name.starts_with(|c: char| c.is_uppercase())
+        && !super::facts::package_is_main(root_of(make), source)
+    {
         return None;
     }
     let params = func.field("parameters")?;
@@ -805,9 +751,9 @@ fn getter_returning(
     selector: Node,
     c: &Candidate,
     source: &str,
-    main: bool,
-    names: &Declared,
+    facts: &FileFacts,
 ) -> Option<String> {
+    let main = facts.main;
     let statement = selector.parent()?.parent()?;
     if statement.kind() != "return_statement" || selector.parent()?.named_child_count() != 1 {
         return None;
@@ -826,7 +772,7 @@ fn getter_returning(
         return None;
     }
     // One method of that name in the file: its calls are this getter's.
-    if names.methods.get(&name).map_or(0, Vec::len) != 1 || names.fields.contains_key(&name) {
+    if facts.methods_named(&name) != 1 || facts.fields_named(&name) > 0 {
         return None;
     }
     let mut every_return_gives_it = true;
@@ -844,24 +790,6 @@ fn getter_returning(
         true
     });
     every_return_gives_it.then_some(name)
-}
-
-/// Calls `x.name()` anywhere in the file.
-fn calls_of_method<'t>(root: Node<'t>, name: &str, source: &str) -> Vec<Node<'t>> {
-    let mut calls = Vec::new();
-    syntax::walk(root, |n| {
-        if n.kind() == "call_expression" {
-            let function = n.field("function");
-            if function.is_some_and(|f| {
-                f.kind() == "selector_expression"
-                    && f.field("field").map(|x| text(x, source)) == Some(name)
-            }) {
-                calls.push(n);
-            }
-        }
-        true
-    });
-    calls
 }
 
 /// Whether another file of the package selects any of `names` (or keys a literal with it).
@@ -1047,14 +975,4 @@ pub(super) fn root_of(n: Node) -> Node {
         root = p;
     }
     root
-}
-
-pub(super) fn package_is_main(root: Node, source: &str) -> bool {
-    let mut cursor = root.walk();
-    let found = root
-        .named_children(&mut cursor)
-        .find(|c| c.kind() == "package_clause")
-        .and_then(|c| c.named_child(0))
-        .is_some_and(|name| text(name, source) == "main");
-    found
 }

@@ -6,92 +6,71 @@
 //! it is judged only up to the first statement that mentions the value in any other way: that
 //! one may unlock it.
 
-use std::collections::HashMap;
-
 use tree_sitter::Node;
 
+use super::facts::FileFacts;
 use super::relock::{lock_op, receiver_call, returns_holding, takes_first};
 use super::{block_statements, go_literal, line_of, receiver_of};
 use crate::analysis::syntax::{self, text, Fields};
 use crate::analysis::{Code, Finding, Severity};
 
 /// The findings of a file: the methods that may return holding a lock are found first (few
-/// are), then only the declarations that call one are walked.
-pub fn check(root: Node, source: &str, findings: &mut Vec<Finding>) {
-    let mut methods = Methods {
-        root,
-        source,
-        holding: HashMap::new(),
-    };
-    let mut names: Vec<&str> = Vec::new();
-    let mut cursor = root.walk();
-    for d in root.named_children(&mut cursor) {
+/// are), then only the statements that call one are judged.
+pub fn check<'t>(source: &str, facts: &FileFacts<'t, '_>, findings: &mut Vec<Finding>) {
+    let methods = Methods { source, facts };
+    let mut cursor = facts.root.walk();
+    let declarations: Vec<Node> = facts.root.named_children(&mut cursor).collect();
+    for d in declarations {
         if d.kind() != "method_declaration" || !text(d, source).contains("Unlock()") {
             continue;
         }
         let Some(name) = d.field("name").map(|n| text(n, source)) else {
             continue;
         };
-        if methods.named(name) == Some(d) && methods.holding_of(d).is_some() {
-            names.push(name);
-        }
-    }
-    if names.is_empty() {
-        return;
-    }
-    let mut cursor = root.walk();
-    for decl in root.named_children(&mut cursor) {
-        let spelled = text(decl, source);
-        if !names.iter().any(|n| spelled.contains(&format!(".{n}("))) {
+        if facts.only_method(name) != Some(d) || methods.holding_of(d).is_none() {
             continue;
         }
-        syntax::walk(decl, |n| {
-            if n.kind() == "statement_list" {
-                let statements: Vec<Node> = n
-                    .named_children(&mut n.walk())
-                    .filter(|c| c.kind() != "comment")
-                    .collect();
-                for (i, s) in statements.iter().enumerate() {
-                    if let Some(f) = methods.judge(*s, &statements[i + 1..]) {
-                        findings.push(f);
-                    }
-                }
+        for call in facts.method_calls(name) {
+            let Some(statement) = call.parent().filter(|p| p.kind() == "expression_statement")
+            else {
+                continue;
+            };
+            let Some(list) = statement.parent().filter(|p| p.kind() == "statement_list") else {
+                continue;
+            };
+            let rest: Vec<Node> = list
+                .named_children(&mut list.walk())
+                .filter(|c| c.kind() != "comment")
+                .skip_while(|c| *c != statement)
+                .skip(1)
+                .collect();
+            if let Some(f) = methods.judge(statement, &rest) {
+                findings.push(f);
             }
-            true
-        });
+        }
     }
 }
 
-struct Methods<'t, 's> {
-    root: Node<'t>,
+struct Methods<'a, 't, 's, 'f> {
     source: &'s str,
-    /// What each method (by node id) may return holding.
-    holding: HashMap<usize, Option<(String, bool, usize)>>,
+    facts: &'a FileFacts<'t, 'f>,
 }
 
-impl<'t> Methods<'t, '_> {
+impl<'t> Methods<'_, 't, '_, '_> {
     /// The one method of the file named `name`.
     fn named(&self, name: &str) -> Option<Node<'t>> {
-        let mut cursor = self.root.walk();
-        let mut found = self.root.named_children(&mut cursor).filter(|d| {
-            d.kind() == "method_declaration"
-                && d.field("name").map(|n| text(n, self.source)) == Some(name)
-        });
-        let first = found.next()?;
-        found.next().is_none().then_some(first)
+        self.facts.only_method(name)
     }
 
-    fn holding_of(&mut self, method: Node<'t>) -> Option<(String, bool, usize)> {
+    fn holding_of(&self, method: Node<'t>) -> Option<(String, bool, usize)> {
         let source = self.source;
-        self.holding
-            .entry(method.id())
-            .or_insert_with(|| returns_holding(method, source))
-            .clone()
+        self.facts
+            .holding(method, || returns_holding(method, source, self.facts))
     }
 
     /// A finding when `s` is `x.m()` with `m` a method that may return holding `x`'s mutex,
     /// and a statement of `rest` locks it again before anything else touches `x`.
-    fn judge(&mut self, s: Node<'t>, rest: &[Node<'t>]) -> Option<Finding> {
+    fn judge(&self, s: Node<'t>, rest: &[Node<'t>]) -> Option<Finding> {
         let source = self.source;
         let call = s
             .named_child(0)
@@ -162,7 +141,7 @@ impl<'t> Methods<'t, '_> {
         }
         let name = receiver_call(call, value, source)?;
         let method = self.named(name)?;
-        let line = takes_first(method, path, source)?;
+        let line = takes_first(method, path, source, self.facts)?;
         Some((
             true,
             format!("`{value}.{name}()` takes the lock first (`Lock` at line {line}) and"),

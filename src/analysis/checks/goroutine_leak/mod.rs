@@ -27,6 +27,7 @@ mod abandoned;
 mod contract;
 pub mod ctx_cancel;
 pub mod dead_field;
+pub mod facts;
 mod double_send;
 mod left_locked;
 mod relock;
@@ -135,14 +136,23 @@ fn started_by<'t>(literal: Node<'t>, func: Node<'t>) -> Option<Node<'t>> {
 }
 
 /// The findings of one method declaration that locks something (`Lock()`).
-pub fn check_locks(decl: Node, source: &str, findings: &mut Vec<Finding>) {
-    relock::check(decl, source, findings);
+pub fn check_locks<'t>(
+    decl: Node<'t>,
+    source: &str,
+    facts: &facts::FileFacts<'t, '_>,
+    findings: &mut Vec<Finding>,
+) {
+    relock::check(decl, source, facts, findings);
 }
 
 /// The findings of a file that unlocks (`Unlock()`): a lock taken after a call that may have
 /// returned holding it.
-pub fn check_left_locked(root: Node, source: &str, findings: &mut Vec<Finding>) {
-    left_locked::check(root, source, findings);
+pub fn check_left_locked<'t>(
+    source: &str,
+    facts: &facts::FileFacts<'t, '_>,
+    findings: &mut Vec<Finding>,
+) {
+    left_locked::check(source, facts, findings);
 }
 
 /// A `go func() { ... }()` statement's literal.

@@ -17,6 +17,9 @@
 
 use tree_sitter::Node;
 
+use std::rc::Rc;
+
+use super::facts::{FileFacts, MethodIndex};
 use super::{line_of, receiver_of};
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::{Code, Finding, Severity};
@@ -27,8 +30,13 @@ const MAX_CALL_DEPTH: usize = 3;
 /// Loops nested deeper than this are walked once (each level walks its body again).
 const MAX_LOOP_DEPTH: usize = 3;
 
-pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
-    let Some(method) = Method::of(decl, source) else {
+pub fn check<'t>(
+    decl: Node<'t>,
+    source: &str,
+    facts: &FileFacts<'t, '_>,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(method) = Method::of(decl, source, facts.method_index()) else {
         return;
     };
     let Some(body) = decl.field("body") else {
@@ -37,8 +45,11 @@ pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
     let mut run = Run::new(&method, source);
     run.body(body);
     if run.gave_up {
+        facts.remember_holding(decl, None);
         return;
     }
+    // What the method may return holding, for the callers' rule, from this same walk.
+    facts.remember_holding(decl, run.holding_at_exit());
     // A loop's body is walked twice: the same lock may be found in both walks.
     let mut seen = Vec::new();
     for f in run.findings {
@@ -88,10 +99,12 @@ struct Method<'t> {
     receiver: String,
     type_name: String,
     root: Node<'t>,
+    /// The file's methods by (type, name).
+    methods: Rc<MethodIndex<'t>>,
 }
 
 impl<'t> Method<'t> {
-    fn of(decl: Node<'t>, source: &str) -> Option<Method<'t>> {
+    fn of(decl: Node<'t>, source: &str, methods: Rc<MethodIndex<'t>>) -> Option<Method<'t>> {
         if decl.kind() != "method_declaration" {
             return None;
         }
@@ -104,6 +117,7 @@ impl<'t> Method<'t> {
             receiver,
             type_name,
             root,
+            methods,
         })
     }
 
@@ -140,14 +154,10 @@ impl<'t> Method<'t> {
     }
 
     /// The method of the same type named `name`, declared in this file.
-    fn sibling(&self, name: &str, source: &str) -> Option<Node<'t>> {
-        let mut cursor = self.root.walk();
-        let found = self.root.named_children(&mut cursor).find(|d| {
-            d.kind() == "method_declaration"
-                && d.field("name").map(|n| text(n, source)) == Some(name)
-                && receiver_of(*d, source).is_some_and(|(_, t)| t == self.type_name)
-        });
-        found
+    fn sibling(&self, name: &str, _source: &str) -> Option<Node<'t>> {
+        self.methods
+            .get(&(self.type_name.clone(), name.to_string()))
+            .copied()
     }
 }
 
@@ -254,6 +264,16 @@ impl<'a, 't> Run<'a, 't> {
             relocks: Vec::new(),
             deferred_unlocks: Vec::new(),
         }
+    }
+
+    /// A mutex held at one of the exits, with no deferred unlock: its path, whether it is
+    /// write-locked, and the exit's line.
+    fn holding_at_exit(&self) -> Option<(String, bool, usize)> {
+        self.exits.iter().find_map(|(line, held)| {
+            held.iter()
+                .find(|h| !self.deferred_unlocks.contains(&h.path))
+                .map(|h| (h.path.clone(), h.write, *line))
+        })
     }
 
     /// Walks the method's body; what is held at each exit is in `exits` afterwards.
@@ -552,7 +572,7 @@ impl<'t> Run<'_, 't> {
             return;
         };
         let mut visited = vec![callee.id()];
-        let effects = first_effects(callee, source, 0, &mut visited);
+        let effects = first_effects(callee, source, 0, &mut visited, &self.method.methods);
         for effect in effects {
             match effect {
                 Effect::Takes { path, write, line } => {
@@ -759,13 +779,14 @@ enum Effect {
 /// order, up to its first statement that is not a plain call or assignment (a branch, a loop,
 /// a return): those happen on every call. Methods of the same type it calls there are followed.
 /// Any unlock further on, or deferred, may happen too: it is a release at the end.
-fn first_effects(
-    method: Node,
+fn first_effects<'t>(
+    method: Node<'t>,
     source: &str,
     depth: usize,
     visited: &mut Vec<usize>,
+    methods: &Rc<MethodIndex<'t>>,
 ) -> Vec<Effect> {
-    let Some(m) = Method::of(method, source) else {
+    let Some(m) = Method::of(method, source, methods.clone()) else {
         return vec![Effect::Unknown];
     };
     let Some(body) = method.field("body") else {
@@ -834,7 +855,7 @@ fn first_effects(
                     return effects;
                 }
                 visited.push(callee.id());
-                effects.extend(first_effects(callee, source, depth + 1, visited));
+                effects.extend(first_effects(callee, source, depth + 1, visited, methods));
             }
         }
     }
@@ -864,30 +885,36 @@ fn releases_later(s: Node, receiver: &str, source: &str, out: &mut Vec<String>) 
 /// A mutex of its receiver that `method` may return still holding: one of its exits holds it
 /// on every path there, and no deferred call unlocks it. The mutex's path below the receiver,
 /// whether it is write-locked, and the line of that exit.
-pub(super) fn returns_holding(method: Node, source: &str) -> Option<(String, bool, usize)> {
-    let m = Method::of(method, source)?;
+pub(super) fn returns_holding<'t>(
+    method: Node<'t>,
+    source: &str,
+    facts: &FileFacts<'t, '_>,
+) -> Option<(String, bool, usize)> {
+    let m = Method::of(method, source, facts.method_index())?;
     let body = method.field("body")?;
     let mut run = Run::new(&m, source);
     run.body(body);
     if run.gave_up {
         return None;
     }
-    run.exits.iter().find_map(|(line, held)| {
-        held.iter()
-            .find(|h| !run.deferred_unlocks.contains(&h.path))
-            .map(|h| (h.path.clone(), h.write, *line))
-    })
+    run.holding_at_exit()
 }
 
 /// What calling `method` first does to its receiver's mutex at `path`: the line of a `Lock`
 /// (or `RLock`) it takes before anything else could release it, if it does. A method whose
 /// body is `for { r.mu.Lock(); ... }` takes it first as well.
-pub(super) fn takes_first(method: Node, path: &str, source: &str) -> Option<usize> {
-    if let Some(line) = loop_takes_first(method, path, source) {
+pub(super) fn takes_first<'t>(
+    method: Node<'t>,
+    path: &str,
+    source: &str,
+    facts: &FileFacts<'t, '_>,
+) -> Option<usize> {
+    if let Some(line) = loop_takes_first(method, path, source, facts) {
         return Some(line);
     }
     let mut visited = vec![method.id()];
-    for effect in first_effects(method, source, 0, &mut visited) {
+    let methods = facts.method_index();
+    for effect in first_effects(method, source, 0, &mut visited, &methods) {
         match effect {
             Effect::Takes { path: p, line, .. } if p == path => return Some(line),
             Effect::Takes { .. } => {}
@@ -898,8 +925,13 @@ pub(super) fn takes_first(method: Node, path: &str, source: &str) -> Option<usiz
 }
 
 /// `for { r.mu.Lock(); ... }` as a method's first statement: the line of that `Lock`.
-fn loop_takes_first(method: Node, path: &str, source: &str) -> Option<usize> {
-    let m = Method::of(method, source)?;
+fn loop_takes_first<'t>(
+    method: Node<'t>,
+    path: &str,
+    source: &str,
+    facts: &FileFacts<'t, '_>,
+) -> Option<usize> {
+    let m = Method::of(method, source, facts.method_index())?;
     let first = super::block_statements(method.field("body")?)
         .into_iter()
         .next()?;

@@ -11,6 +11,7 @@
 use tree_sitter::Node;
 
 use super::dead_field::{reported, waits_alone, Candidate};
+use super::facts::FileFacts;
 use super::line_of;
 use super::relock::lock_op;
 use crate::analysis::syntax::{self, text, Fields};
@@ -27,11 +28,12 @@ enum Starved<'t> {
 
 /// The findings for waits among `waits` (field selectors) whose every partner in `partners`
 /// cannot run while the wait holds the struct's mutex: the wait, and each partner's `Lock`.
-pub(super) fn judge(
-    c: &Candidate,
-    waits: &[Node],
-    partners: &[Node],
+pub(super) fn judge<'t>(
+    c: &Candidate<'t>,
+    waits: &[Node<'t>],
+    partners: &[Node<'t>],
     source: &str,
+    facts: &FileFacts<'t, '_>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     if partners.is_empty() {
@@ -44,7 +46,7 @@ pub(super) fn judge(
             };
             let starved: Option<Vec<(Node, Starved)>> = partners
                 .iter()
-                .map(|p| starved(*p, c, mutex, source).map(|s| (*p, s)))
+                .map(|p| starved(*p, c, mutex, source, facts).map(|s| (*p, s)))
                 .collect();
             let Some(starved) = starved else {
                 continue;
@@ -137,11 +139,17 @@ pub(super) fn judge(
 
 /// How the partner operation `p` (a field selector) is kept from running while the mutex is
 /// held elsewhere, if it is.
-fn starved<'t>(p: Node<'t>, c: &Candidate, mutex: &str, source: &str) -> Option<Starved<'t>> {
+fn starved<'t>(
+    p: Node<'t>,
+    c: &Candidate,
+    mutex: &str,
+    source: &str,
+    facts: &FileFacts<'t, '_>,
+) -> Option<Starved<'t>> {
     if let Some((lock, _)) = held_at(p, mutex, source) {
         return Some(Starved::Held(lock));
     }
-    takes_before_again(p, c, mutex, source).map(Starved::Later)
+    takes_before_again(p, c, mutex, source, facts).map(Starved::Later)
 }
 
 /// Where the goroutine running the partner `p` takes the mutex before it can perform `p`
@@ -153,24 +161,18 @@ fn takes_before_again<'t>(
     c: &Candidate,
     mutex: &str,
     source: &str,
+    facts: &FileFacts<'t, '_>,
 ) -> Option<Node<'t>> {
     let base = receiver_name(p, source)?;
     let func = syntax::enclosing_function(p)?;
     let body = func.field("body")?;
-    let root = {
-        let mut r = func;
-        while let Some(up) = r.parent() {
-            r = up;
-        }
-        r
-    };
     // Calls in the function (not in its literals) that take the mutex on `base`.
     let mut takers = Vec::new();
     syntax::walk(body, |n| {
         if syntax::is_function(n.kind()) {
             return false;
         }
-        if n.kind() == "call_expression" && takes(n, base, c, mutex, root, source) {
+        if n.kind() == "call_expression" && takes(n, base, c, mutex, source, facts) {
             takers.push(n);
         }
         true
@@ -191,7 +193,7 @@ fn takes_before_again<'t>(
         });
     }
     let repeats = syntax::enclosing_loop(p, func).is_some()
-        || called_in_a_loop(func, &c.type_name, root, source);
+        || called_in_a_loop(func, &c.type_name, source, facts);
     if !repeats {
         return None;
     }
@@ -208,30 +210,27 @@ fn is_close(p: Node, source: &str) -> bool {
 
 /// Whether `call` takes `mutex` on `base`: `base.mutex.Lock()`, or `base.m()` with `m` a method
 /// of the type whose first steps lock it.
-fn takes(call: Node, base: &str, c: &Candidate, mutex: &str, root: Node, source: &str) -> bool {
+fn takes(
+    call: Node,
+    base: &str,
+    c: &Candidate,
+    mutex: &str,
+    source: &str,
+    facts: &FileFacts,
+) -> bool {
     if let Some(op) = lock_op(call, base, source) {
         return op.path == mutex && matches!(op.op, "Lock" | "RLock");
     }
     let Some(name) = super::relock::receiver_call(call, base, source) else {
         return false;
     };
-    method_named(root, &c.type_name, name, source)
-        .is_some_and(|m| super::relock::takes_first(m, mutex, source).is_some())
-}
-
-/// The method `name` of `type_name` declared in the file.
-fn method_named<'t>(root: Node<'t>, type_name: &str, name: &str, source: &str) -> Option<Node<'t>> {
-    let mut cursor = root.walk();
-    let found = root.named_children(&mut cursor).find(|d| {
-        d.kind() == "method_declaration"
-            && d.field("name").map(|n| text(n, source)) == Some(name)
-            && super::receiver_of(*d, source).is_some_and(|(_, t)| t == type_name)
-    });
-    found
+    facts
+        .method_of(&c.type_name, name)
+        .is_some_and(|m| super::relock::takes_first(m, mutex, source, facts).is_some())
 }
 
 /// Whether `func`, a method of `type_name`, is called inside a loop somewhere in the file.
-fn called_in_a_loop(func: Node, type_name: &str, root: Node, source: &str) -> bool {
+fn called_in_a_loop(func: Node, type_name: &str, source: &str, facts: &FileFacts) -> bool {
     if func.kind() != "method_declaration"
         || super::receiver_of(func, source).is_none_or(|(_, t)| t != type_name)
     {
@@ -240,21 +239,10 @@ fn called_in_a_loop(func: Node, type_name: &str, root: Node, source: &str) -> bo
     let Some(name) = func.field("name").map(|n| text(n, source)) else {
         return false;
     };
-    let mut found = false;
-    syntax::walk(root, |n| {
-        if !found && n.kind() == "call_expression" {
-            let named = n.field("function").is_some_and(|f| {
-                f.kind() == "selector_expression"
-                    && f.field("field").map(|x| text(x, source)) == Some(name)
-            });
-            if named {
-                let caller = syntax::enclosing_function(n);
-                found = caller.is_some_and(|f| syntax::enclosing_loop(n, f).is_some());
-            }
-        }
-        !found
-    });
-    found
+    facts.method_calls(name).iter().any(|call| {
+        syntax::enclosing_function(*call)
+            .is_some_and(|f| syntax::enclosing_loop(*call, f).is_some())
+    })
 }
 
 /// `r` in `r.f`, when `r` is the receiver of the method the selector is in.
