@@ -318,10 +318,7 @@ pub fn run_all_reporting(
         out.findings.extend(found.unwrap_or_default());
     }
     // A lock taken after a call that may have returned holding it.
-    if !locking.is_empty()
-        && too_deep.is_empty()
-        && file.settings.enabled(Code::GoroutineLeak)
-    {
+    if !locking.is_empty() && too_deep.is_empty() && file.settings.enabled(Code::GoroutineLeak) {
         let found = contain("goroutine-leak", None, skipped, || {
             let mut found = Vec::new();
             goroutine_leak::check_left_locked(source, facts(), &mut found);

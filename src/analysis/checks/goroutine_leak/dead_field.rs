@@ -14,8 +14,8 @@ use tree_sitter::Node;
 use super::facts::FileFacts;
 use super::{enclosing_select, line_of, under_lock};
 use crate::analysis::checks::ModuleView;
-use crate::analysis::summary::repeat::Callee;
 use crate::analysis::summary::name_hash;
+use crate::analysis::summary::repeat::Callee;
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::{Code, FileContext, Finding, Related, Severity};
 
@@ -418,7 +418,12 @@ fn uses_of<'t>(c: &Candidate<'t>, source: &str, facts: &FileFacts<'t, '_>) -> Op
     }
     let mut selectors: Vec<Node> = facts.selections(&c.name).to_vec();
     // A composite literal's key (`T{f: v}`): made there, or given another's value.
-    selectors.extend(facts.keys(&c.name).iter().filter_map(|k| keyed_element_of_key(*k)));
+    selectors.extend(
+        facts
+            .keys(&c.name)
+            .iter()
+            .filter_map(|k| keyed_element_of_key(*k)),
+    );
     if selectors.len() > MAX_USES {
         return None;
     }

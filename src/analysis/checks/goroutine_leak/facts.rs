@@ -16,6 +16,10 @@ use crate::analysis::syntax::{self, text, Fields};
 /// Method declarations by (receiver type, name).
 pub type MethodIndex<'t> = HashMap<(String, String), Node<'t>>;
 
+/// A mutex a method may return holding: its path below the receiver, whether it is
+/// write-locked, and the line of the exit that holds it.
+pub type Holding = (String, bool, usize);
+
 pub struct FileFacts<'t, 's> {
     pub root: Node<'t>,
     source: &'s str,
@@ -28,7 +32,7 @@ pub struct FileFacts<'t, 's> {
     /// The uses of names across the file: one walk of all of it, made when a rule first asks.
     uses: OnceCell<Uses<'t, 's>>,
     /// What each method (by node id) may return holding: filled by whichever rule asks first.
-    holding: RefCell<HashMap<usize, Option<(String, bool, usize)>>>,
+    holding: RefCell<HashMap<usize, Option<Holding>>>,
 }
 
 #[derive(Default)]
@@ -136,7 +140,10 @@ impl<'t, 's> FileFacts<'t, 's> {
 
     /// Each call `x.name(...)` of the file.
     pub fn method_calls(&self, name: &str) -> &[Node<'t>] {
-        self.uses().method_calls.get(name).map_or(&[], Vec::as_slice)
+        self.uses()
+            .method_calls
+            .get(name)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Whether a literal of the file sets `type_name`'s fields by position.
@@ -148,8 +155,8 @@ impl<'t, 's> FileFacts<'t, 's> {
     pub fn holding(
         &self,
         method: Node<'t>,
-        compute: impl FnOnce() -> Option<(String, bool, usize)>,
-    ) -> Option<(String, bool, usize)> {
+        compute: impl FnOnce() -> Option<Holding>,
+    ) -> Option<Holding> {
         if let Some(known) = self.holding.borrow().get(&method.id()) {
             return known.clone();
         }
@@ -159,7 +166,7 @@ impl<'t, 's> FileFacts<'t, 's> {
     }
 
     /// Records what `method` may return holding, from a walk made for another reason.
-    pub fn remember_holding(&self, method: Node<'t>, found: Option<(String, bool, usize)>) {
+    pub fn remember_holding(&self, method: Node<'t>, found: Option<Holding>) {
         self.holding.borrow_mut().insert(method.id(), found);
     }
 }
@@ -189,7 +196,10 @@ impl<'t, 's> Uses<'t, 's> {
                 }
                 "selector_expression" => {
                     if let Some(field) = n.field("field") {
-                        uses.selected.entry(text(field, source)).or_default().push(field);
+                        uses.selected
+                            .entry(text(field, source))
+                            .or_default()
+                            .push(field);
                     }
                 }
                 "keyed_element" => {
@@ -211,7 +221,10 @@ impl<'t, 's> Uses<'t, 's> {
                         .filter(|f| f.kind() == "selector_expression")
                         .and_then(|f| f.field("field"));
                     if let Some(method) = method {
-                        uses.method_calls.entry(text(method, source)).or_default().push(n);
+                        uses.method_calls
+                            .entry(text(method, source))
+                            .or_default()
+                            .push(n);
                     }
                 }
                 "composite_literal" => {
