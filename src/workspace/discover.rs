@@ -28,9 +28,22 @@ pub fn go_files(roots: &[PathBuf]) -> Result<Discovered, String> {
             found.files.push(root.clone());
         }
     }
-    found.files.sort();
-    found.files.dedup();
+    dedup_files(&mut found.files);
     Ok(found)
+}
+
+/// Sorts, and keeps one of each file named twice (`leakls check a.go .` finds `a.go` and
+/// `./a.go`): the spelling met first.
+fn dedup_files(files: &mut Vec<PathBuf>) {
+    files.sort_by_key(|p| without_dot_components(p));
+    files.dedup_by(|a, b| without_dot_components(a) == without_dot_components(b));
+}
+
+/// The path without its `.` components: `./a/./b.go` and `a/b.go` are one file.
+fn without_dot_components(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
 }
 
 fn walk_dir(root: &Path, found: &mut Discovered) {
@@ -109,6 +122,20 @@ pub fn is_skipped_dir(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_named_twice_is_found_once() {
+        let mut files: Vec<PathBuf> = ["a.go", "./b.go", "./a.go", "sub/../c.go", "b.go"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        dedup_files(&mut files);
+        let expected: Vec<PathBuf> = ["a.go", "./b.go", "sub/../c.go"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(files, expected);
+    }
 
     #[test]
     fn skips_what_the_go_command_skips() {
