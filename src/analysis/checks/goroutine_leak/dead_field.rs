@@ -174,11 +174,16 @@ fn judge_field<'t>(
     if !found.is_empty() || c.kind != Kind::Chan {
         return found;
     }
+    // A buffered channel lets a partner under the lock run before the wait and leave its
+    // value behind (net/http's wantConn.result): the wait then completes.
+    if ops.iter().any(|(u, _)| *u == Use::MakeBuffered) {
+        return Vec::new();
+    }
     let sends = of_use(ops, &[Use::Send]);
     let receives = of_use(ops, &[Use::Receive]);
     let releases = of_use(ops, &[Use::Send, Use::Close]);
     let found = under_lock::judge(c, &receives, &releases, source, facts);
-    if !found.is_empty() || ops.iter().any(|(u, _)| *u == Use::MakeBuffered) {
+    if !found.is_empty() {
         return found;
     }
     under_lock::judge(c, &sends, &receives, source, facts)

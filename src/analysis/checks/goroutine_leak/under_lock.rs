@@ -115,6 +115,10 @@ pub(super) fn judge<'t>(
                 let Starved::Held(lock) = how else {
                     continue;
                 };
+                // Two partners under one `Lock` (a send, then more) are one wait behind it.
+                if findings.iter().any(|f| f.range == lock.byte_range()) {
+                    continue;
+                }
                 findings.push(Finding {
                     range: lock.byte_range(),
                     code: Code::GoroutineLeak,
@@ -147,7 +151,9 @@ fn starved<'t>(
     facts: &FileFacts<'t, '_>,
 ) -> Option<Starved<'t>> {
     if let Some((lock, _)) = held_at(p, mutex, source) {
-        return Some(Starved::Held(lock));
+        // A `close` under the lock may have run before the wait took it, and a closed channel
+        // never blocks a receive: only a send, which needs the waiter there, is starved.
+        return (!is_close(p, source)).then_some(Starved::Held(lock));
     }
     takes_before_again(p, c, mutex, source, facts).map(Starved::Later)
 }

@@ -100,3 +100,50 @@ func (o *oneShot) fire() {
 	defer o.mu.Unlock()
 	o.ready <- true
 }
+
+// net/http's wantConn: the result is buffered, and delivery sends and closes under the lock
+// before the canceller, under the same lock, receives what is left: nothing waits.
+type wantConn struct {
+	mu        sync.Mutex
+	delivered bool
+	result    chan int
+}
+
+func newWantConn() *wantConn { return &wantConn{result: make(chan int, 1)} }
+
+func (w *wantConn) deliver(v int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.delivered = true
+	w.result <- v
+	close(w.result)
+}
+
+func (w *wantConn) cancel() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.delivered {
+		return <-w.result
+	}
+	return 0
+}
+
+// Unbuffered, but its only partner under the lock is a close: it may have run first.
+type doneFlag struct {
+	mu   sync.Mutex
+	shut chan struct{}
+}
+
+func newDoneFlag() *doneFlag { return &doneFlag{shut: make(chan struct{})} }
+
+func (d *doneFlag) markShut() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	close(d.shut)
+}
+
+func (d *doneFlag) awaitShut() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	<-d.shut
+}
