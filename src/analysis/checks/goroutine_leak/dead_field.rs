@@ -14,8 +14,8 @@ use tree_sitter::Node;
 use super::facts::FileFacts;
 use super::{enclosing_select, line_of, under_lock};
 use crate::analysis::checks::ModuleView;
-use crate::analysis::summary::name_hash;
 use crate::analysis::summary::repeat::Callee;
+use crate::analysis::summary::{name_hash, DeclSummary};
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::{Code, FileContext, Finding, Related, Severity};
 
@@ -263,7 +263,7 @@ fn runs_after(op: Node, wait: Node) -> bool {
 }
 
 /// `Lock` or `RLock`: the method a lock call calls.
-fn lock_name<'s>(call: Node, source: &'s str) -> &'s str {
+pub(super) fn lock_name<'s>(call: Node, source: &'s str) -> &'s str {
     call.field("function")
         .and_then(|f| f.field("field"))
         .map_or("Lock", |f| text(f, source))
@@ -809,37 +809,35 @@ pub(super) fn mentioned_elsewhere(
     module: ModuleView,
 ) -> bool {
     let hashes: Vec<u32> = names.iter().map(|n| name_hash(n)).collect();
-    module
-        .index
-        .package_files(module.package_path)
-        .iter()
-        .filter(|f| Some(f.path.as_path()) != file.path.as_deref())
-        .any(|f| {
-            f.summary.decls.iter().any(|d| {
-                hashes
-                    .iter()
-                    .any(|h| d.summary.field_mentions.binary_search(h).is_ok())
-            })
-        })
+    any_other_declaration(file, module, |d| {
+        hashes
+            .iter()
+            .any(|h| d.field_mentions.binary_search(h).is_ok())
+    })
 }
 
 /// Whether another file of the package calls one of the functions `names`.
 pub(super) fn called_elsewhere(names: &[String], file: &FileContext, module: ModuleView) -> bool {
-    if names.is_empty() {
-        return false;
-    }
+    !names.is_empty()
+        && any_other_declaration(file, module, |d| {
+            d.calls.iter().any(|c| {
+                matches!(&c.callee, Callee::Function(n) if n.package.is_none() && names.contains(&n.name))
+            })
+        })
+}
+
+/// Whether a declaration of another file of the package, by its summary, passes `test`.
+fn any_other_declaration(
+    file: &FileContext,
+    module: ModuleView,
+    test: impl Fn(&DeclSummary) -> bool,
+) -> bool {
     module
         .index
         .package_files(module.package_path)
         .iter()
         .filter(|f| Some(f.path.as_path()) != file.path.as_deref())
-        .any(|f| {
-            f.summary.decls.iter().any(|d| {
-                d.summary.calls.iter().any(|c| {
-                    matches!(&c.callee, Callee::Function(n) if n.package.is_none() && names.contains(&n.name))
-                })
-            })
-        })
+        .any(|f| f.summary.decls.iter().any(|d| test(&d.summary)))
 }
 
 /// The findings for one field, from every use of it in the package.

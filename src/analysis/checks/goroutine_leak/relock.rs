@@ -72,10 +72,7 @@ pub fn check<'t>(
             let elsewhere =
                 syntax::enclosing_function(lock) != Some(decl) && through != Some(line_of(lock));
             if elsewhere && !behind.iter().any(|f| f.range == lock.byte_range()) {
-                let op = lock
-                    .field("function")
-                    .and_then(|f| f.field("field"))
-                    .map_or("Lock", |f| text(f, source));
+                let op = super::dead_field::lock_name(lock, source);
                 behind.push(Finding {
                     range: lock.byte_range(),
                     code: Code::GoroutineLeak,
