@@ -252,7 +252,18 @@ func record(fset *token.FileSet, file, name string, n ast.Node, body *ast.BlockS
 	var inner [][2]int
 	var calls []string
 	count := 0
+	// A literal bound to a variable (`f := func() {...}`) and called by that name is a frame
+	// of this goroutine too: `f()` calls it.
+	boundTo := map[*ast.FuncLit]string{}
+	literalOf := map[string]string{}
 	ast.Inspect(body, func(c ast.Node) bool {
+		if a, ok := c.(*ast.AssignStmt); ok && len(a.Lhs) == 1 && len(a.Rhs) == 1 {
+			id, isIdent := a.Lhs[0].(*ast.Ident)
+			lit, isLit := a.Rhs[0].(*ast.FuncLit)
+			if isIdent && isLit {
+				boundTo[lit] = id.Name
+			}
+		}
 		if call, ok := c.(*ast.CallExpr); ok {
 			switch fun := call.Fun.(type) {
 			case *ast.Ident:
@@ -270,10 +281,18 @@ func record(fset *token.FileSet, file, name string, n ast.Node, body *ast.BlockS
 		if !strings.Contains(name[strings.LastIndex(name, ")")+1:], ".func") {
 			child = fmt.Sprintf("%s.func%d", name, count)
 		}
+		if v, ok := boundTo[lit]; ok {
+			literalOf[v] = child
+		}
 		record(fset, file, child, lit, lit.Body, spans)
 		inner = append(inner, [2]int{fset.Position(lit.Pos()).Line, fset.Position(lit.End()).Line})
 		return false // its own literals are numbered under it
 	})
+	for i, call := range calls {
+		if lit, ok := literalOf[call]; ok {
+			calls[i] = lit
+		}
+	}
 	sort.Slice(inner, func(i, j int) bool { return inner[i][0] < inner[j][0] })
 	spans[name] = span{file, fset.Position(n.Pos()).Line, fset.Position(n.End()).Line, inner, calls}
 }

@@ -326,6 +326,13 @@ pub fn run_all_reporting(
         });
         out.findings.extend(found.unwrap_or_default());
     }
+    // A wait whose partners all come after a call the rules above found never returns.
+    if file.settings.enabled(Code::GoroutineLeak) {
+        let found = contain("goroutine-leak", None, skipped, || {
+            goroutine_leak::check_after_stuck(source, facts(), &out.findings)
+        });
+        out.findings.extend(found.unwrap_or_default());
+    }
     skipped.extend(too_deep.into_iter().map(|line| Skipped {
         check: "every check",
         line: Some(line),
@@ -370,6 +377,13 @@ pub fn judge_pending(
             let found = dead_fields(decl, source, file, module, facts(), skipped);
             findings.extend(found.unwrap_or_default());
         }
+    }
+    // What follows from the fields judged now (the first pass's consequences stand).
+    if file.settings.enabled(Code::GoroutineLeak) {
+        let found = contain("goroutine-leak", None, skipped, || {
+            goroutine_leak::check_after_stuck(source, facts(), findings)
+        });
+        findings.extend(found.unwrap_or_default());
     }
 }
 

@@ -22,8 +22,11 @@
 //! - [`dead_field`]: a struct field's channel, `Cond` or `WaitGroup` that nothing in the
 //!   package can release, judged with the index; [`under_lock`]: one whose every partner runs
 //!   under the mutex the waiting side holds.
+//! - [`after_stuck`]: a wait whose every partner comes after a call that never returns (run
+//!   last, on the others' findings).
 
 mod abandoned;
+mod after_stuck;
 mod contract;
 pub mod ctx_cancel;
 pub mod dead_field;
@@ -153,6 +156,19 @@ pub fn check_left_locked<'t>(
     findings: &mut Vec<Finding>,
 ) {
     left_locked::check(source, facts, findings);
+}
+
+/// The findings that follow from the others of a file: a wait whose partners all come after a
+/// call that never returns (one of `found` is in it, or below it).
+pub fn check_after_stuck<'t>(
+    source: &str,
+    facts: &facts::FileFacts<'t, '_>,
+    found: &[Finding],
+) -> Vec<Finding> {
+    if !found.iter().any(after_stuck::waits_for_ever) {
+        return Vec::new();
+    }
+    after_stuck::check(source, facts, found)
 }
 
 /// A `go func() { ... }()` statement's literal.

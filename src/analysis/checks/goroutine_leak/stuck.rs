@@ -89,7 +89,7 @@ enum Op {
 
 /// What a use of a channel variable does with it.
 #[derive(PartialEq)]
-enum Use {
+pub(super) enum Use {
     Send,
     Receive,
     Close,
@@ -144,7 +144,7 @@ fn dead(expr: Node, op: Op, decl: Node, source: &str) -> Option<String> {
     }
 }
 
-enum Origin {
+pub(super) enum Origin {
     /// `var c chan T`.
     Nil,
     Made {
@@ -153,7 +153,7 @@ enum Origin {
 }
 
 /// How the channel variable `declared` starts: only the two forms judged here.
-fn channel_origin(declared: Node, source: &str) -> Option<Origin> {
+pub(super) fn channel_origin(declared: Node, source: &str) -> Option<Origin> {
     let parent = declared.parent()?;
     match parent.kind() {
         "var_spec" => match parent.field("value") {
@@ -184,7 +184,11 @@ fn single_make(values: Node, source: &str) -> Option<Origin> {
 
 /// Every use in `decl` of the variable `declared` declares (itself excluded); `None` when there
 /// are too many to resolve.
-fn uses_of<'t>(declared: Node<'t>, decl: Node<'t>, source: &str) -> Option<Vec<Node<'t>>> {
+pub(super) fn uses_of<'t>(
+    declared: Node<'t>,
+    decl: Node<'t>,
+    source: &str,
+) -> Option<Vec<Node<'t>>> {
     let name = text(declared, source);
     let same_name = syntax::identifiers_named(decl, source, name);
     if same_name.len() > MAX_USES {
@@ -202,7 +206,7 @@ fn uses_of<'t>(declared: Node<'t>, decl: Node<'t>, source: &str) -> Option<Vec<N
     )
 }
 
-fn channel_use(id: Node, source: &str) -> Use {
+pub(super) fn channel_use(id: Node, source: &str) -> Use {
     let Some(parent) = id.parent() else {
         return Use::Escape;
     };
