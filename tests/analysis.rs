@@ -222,6 +222,32 @@ fn has_golden(dir: &Path) -> bool {
     })
 }
 
+/// Every fixture module is Go that compiles: a negative fixture that does not type-check (two
+/// types of one name in a package, a call of a method nobody declared) says nothing about the
+/// real code it stands for, and an analysis that resolves names may be silent for that reason
+/// alone.
+#[test]
+fn fixtures_type_check() {
+    let mut checked = 0;
+    for dir in packages().into_iter().filter(|d| d.join("go.mod").exists()) {
+        let build = Command::new(go_tool())
+            .args(["build", "-gcflags=-e", "-o", "/dev/null", "./..."])
+            .current_dir(&dir)
+            .env("GOTOOLCHAIN", "local")
+            .env("GOFLAGS", "-mod=mod")
+            .output()
+            .unwrap();
+        assert!(
+            build.status.success(),
+            "{}: the fixture does not compile:\n{}",
+            dir.display(),
+            String::from_utf8_lossy(&build.stderr)
+        );
+        checked += 1;
+    }
+    assert!(checked > 10, "only {checked} fixture modules were found");
+}
+
 /// Golden files are real Go: gofmt has nothing to change and go vet finds nothing.
 #[test]
 fn golden_files_pass_gofmt_and_go_vet() {

@@ -115,11 +115,28 @@ fn dead(expr: Node, op: Op, decl: Node, source: &str) -> Option<String> {
     let declared = syntax::declaration_in_scope(expr, decl, source)?;
     let origin = channel_origin(declared, source)?;
     let uses = uses_of(declared, decl, source)?;
-    let uses: Vec<Use> = uses.into_iter().map(|u| channel_use(u, source)).collect();
+    // A channel handed to a function of the file that never uses that parameter stays here.
+    let mut handed_to = None;
+    let uses: Vec<Use> = uses
+        .into_iter()
+        .map(|u| match channel_use(u, source) {
+            Use::Escape => match unused_parameter(u, source) {
+                Some(callee) => {
+                    handed_to.get_or_insert(callee);
+                    Use::Neutral
+                }
+                None => Use::Escape,
+            },
+            known => known,
+        })
+        .collect();
     if uses.contains(&Use::Escape) {
         return None;
     }
     let line = line_of(declared);
+    let unused = handed_to
+        .map(|f| format!("; `{f}`, which it is handed to, never uses it"))
+        .unwrap_or_default();
     match origin {
         Origin::Nil => Some(format!(
             "`{name}` is a nil channel (declared at line {line} and never assigned), and an \
@@ -128,7 +145,8 @@ fn dead(expr: Node, op: Op, decl: Node, source: &str) -> Option<String> {
         Origin::Made { unbuffered } => match op {
             Op::Receive if !uses.iter().any(|u| matches!(u, Use::Send | Use::Close)) => {
                 Some(format!(
-                    "nothing sends on or closes `{name}` (made at line {line}, used nowhere else)"
+                    "nothing sends on or closes `{name}` (made at line {line}, used nowhere \
+                     else{unused})"
                 ))
             }
             Op::Send
@@ -136,12 +154,87 @@ fn dead(expr: Node, op: Op, decl: Node, source: &str) -> Option<String> {
             {
                 Some(format!(
                     "nothing receives from the unbuffered channel `{name}` (made at line {line}, \
-                     used nowhere else)"
+                     used nowhere else{unused})"
                 ))
             }
             _ => None,
         },
     }
+}
+
+/// The name of the function of the file the identifier `id` is an argument of, when that
+/// function never mentions the parameter it lands in: a function called by its name, or an
+/// unexported method (no standard type has one) the file declares once and no interface of the
+/// file names.
+fn unused_parameter<'s>(id: Node, source: &'s str) -> Option<&'s str> {
+    let args = id.parent().filter(|p| p.kind() == "argument_list")?;
+    let index = syntax::index_in(args, id)?;
+    let call = args.parent().filter(|c| c.kind() == "call_expression")?;
+    let function = unparen(call.field("function")?);
+    let root = super::dead_field::root_of(call);
+    let (name, wanted) = match function.kind() {
+        "identifier" => (text(function, source), "function_declaration"),
+        "selector_expression" => {
+            let name = text(function.field("field")?, source);
+            if !name.starts_with(|c: char| c.is_lowercase()) {
+                return None;
+            }
+            (name, "method_declaration")
+        }
+        _ => return None,
+    };
+    let mut callee = None;
+    for d in root.named_children(&mut root.walk()) {
+        if d.kind() == wanted && d.field("name").map(|n| text(n, source)) == Some(name) {
+            if callee.is_some() {
+                return None;
+            }
+            callee = Some(d);
+        }
+    }
+    if wanted == "method_declaration" && interface_names(root, source, name) {
+        return None;
+    }
+    let callee = callee?;
+    let mut names = Vec::new();
+    let params = callee.field("parameters")?;
+    for p in params.named_children(&mut params.walk()) {
+        if p.kind() != "parameter_declaration" {
+            return None; // variadic: the arguments do not map one to one
+        }
+        let mut cursor = p.walk();
+        let declared: Vec<Node> = p.children_by_field_name("name", &mut cursor).collect();
+        if declared.is_empty() {
+            names.push("_");
+        }
+        names.extend(declared.iter().map(|n| text(*n, source)));
+    }
+    if names.len() != args.named_child_count() {
+        return None;
+    }
+    let parameter = names[index];
+    let body = callee.field("body")?;
+    (parameter == "_" || syntax::identifiers_named(body, source, parameter).is_empty())
+        .then_some(name)
+}
+
+/// Whether an interface type of the file declares a method `name`.
+fn interface_names(root: Node, source: &str, name: &str) -> bool {
+    let mut found = false;
+    syntax::walk(root, |n| {
+        if found {
+            return false;
+        }
+        if matches!(n.kind(), "method_elem" | "method_spec") {
+            found = n.field("name").is_some_and(|m| text(m, source) == name);
+            return false;
+        }
+        matches!(
+            n.kind(),
+            "source_file" | "type_declaration" | "type_spec" | "interface_type"
+        )
+    });
+    found
 }
 
 pub(super) enum Origin {

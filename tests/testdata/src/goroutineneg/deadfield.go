@@ -56,17 +56,17 @@ func (e *exposed) loop() {
 }
 
 // A select with another case, and a buffered channel nobody receives from yet.
-type pump struct {
+type kickPump struct {
 	pumpKick  chan struct{}
 	pumpQueue chan int
 	pumpData  chan int
 }
 
-func newPump() *pump {
-	return &pump{pumpKick: make(chan struct{}), pumpQueue: make(chan int, 8), pumpData: make(chan int)}
+func newKickPump() *kickPump {
+	return &kickPump{pumpKick: make(chan struct{}), pumpQueue: make(chan int, 8), pumpData: make(chan int)}
 }
 
-func (p *pump) run() {
+func (p *kickPump) run() {
 	go func() {
 		select {
 		case <-p.pumpKick:

@@ -96,6 +96,12 @@ func (c *cache) background() {
 	go c.count()
 }
 
+func (c *cache) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
+}
+
 // One branch unlocks: after the if, the lock may be free.
 func (c *cache) maybeRelease(done bool) {
 	c.mu.Lock()

@@ -145,3 +145,50 @@ func shadowed() {
 	}(make(chan int))
 	c <- 1
 }
+
+// A channel handed to a function that uses it, or to one that cannot be told.
+type addrRelay struct{ addrs []string }
+
+func (r *addrRelay) forward(stopped chan bool) {
+	for range r.addrs {
+	}
+	close(stopped)
+}
+
+func (r *addrRelay) Watch(stopped chan bool) {}
+
+type watcherLike interface {
+	notifyStop(stopped chan bool)
+}
+
+type quietWatcher struct{}
+
+func (quietWatcher) notifyStop(stopped chan bool) {}
+
+func forwardAndWait(r *addrRelay, w watcherLike) {
+	go func() {
+		stopped := make(chan bool)
+		go r.forward(stopped) // closes it
+		<-stopped
+	}()
+	go func() {
+		stopped := make(chan bool)
+		go r.Watch(stopped) // exported: another type's Watch may be the one called
+		<-stopped
+	}()
+	go func() {
+		stopped := make(chan bool)
+		go w.notifyStop(stopped) // an interface's: the implementation may close it
+		<-stopped
+	}()
+	go func() {
+		stopped := make(chan bool)
+		spread(stopped, stopped)
+		<-stopped
+	}()
+}
+
+// Variadic: the arguments do not map to the parameters one to one.
+func spread(first chan bool, rest ...chan bool) {
+	close(rest[0])
+}

@@ -89,3 +89,30 @@ func neverSignalled() {
 }
 
 func work() {}
+
+// A channel handed to a function of the file that never uses that parameter (grpc's
+// lbWatcher): nothing else can close it.
+type addrWatcher struct{ addrs []string }
+
+func (w *addrWatcher) watchAddrs(stopped chan bool) {
+	for range w.addrs {
+	}
+}
+
+func watchAndWait(w *addrWatcher) {
+	go func() {
+		stopped := make(chan bool)
+		go w.watchAddrs(stopped)
+		<-stopped // want "goroutine-leak: .*nothing sends on or closes .stopped. \\(made at line 104, used nowhere else; .watchAddrs., which it is handed to, never uses it\\)"
+	}()
+}
+
+func ignoreDone(_ chan struct{}, n int) int { return n }
+
+func handedToBlank() {
+	go func() {
+		finished := make(chan struct{})
+		ignoreDone(finished, 1)
+		<-finished // want "goroutine-leak: .*nothing sends on or closes .finished..*.ignoreDone., which it is handed to, never uses it"
+	}()
+}
