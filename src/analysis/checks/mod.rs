@@ -326,6 +326,21 @@ pub fn run_all_reporting(
         });
         out.findings.extend(found.unwrap_or_default());
     }
+    // A buffered channel sent on more times than it holds before anything can receive.
+    if file.settings.enabled(Code::GoroutineLeak) {
+        for decl in candidate_declarations(root, source, &["make(chan"]) {
+            if !shallow_enough(decl, &mut too_deep) {
+                continue;
+            }
+            let line = Some(decl.start_position().row + 1);
+            let found = contain("goroutine-leak", line, skipped, || {
+                let mut found = Vec::new();
+                goroutine_leak::check_overfill(decl, source, facts(), &mut found);
+                found
+            });
+            out.findings.extend(found.unwrap_or_default());
+        }
+    }
     // A wait whose partners all come after a call the rules above found never returns.
     if file.settings.enabled(Code::GoroutineLeak) {
         let found = contain("goroutine-leak", None, skipped, || {

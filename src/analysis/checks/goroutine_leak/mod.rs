@@ -22,6 +22,8 @@
 //! - [`dead_field`]: a struct field's channel, `Cond` or `WaitGroup` that nothing in the
 //!   package can release, judged with the index; [`under_lock`]: one whose every partner runs
 //!   under the mutex the waiting side holds.
+//! - [`overfill`]: a buffered channel made here and sent on more times than it holds before
+//!   anything could receive from it.
 //! - [`after_stuck`]: a wait whose every partner comes after a call that never returns (run
 //!   last, on the others' findings).
 
@@ -33,6 +35,7 @@ pub mod dead_field;
 mod double_send;
 pub mod facts;
 mod left_locked;
+mod overfill;
 mod relock;
 mod skipped_close;
 mod stuck;
@@ -156,6 +159,16 @@ pub fn check_left_locked<'t>(
     findings: &mut Vec<Finding>,
 ) {
     left_locked::check(source, facts, findings);
+}
+
+/// The findings of one declaration that makes a channel (`make(chan`) with a capacity.
+pub fn check_overfill<'t>(
+    decl: Node<'t>,
+    source: &str,
+    facts: &facts::FileFacts<'t, '_>,
+    findings: &mut Vec<Finding>,
+) {
+    overfill::check(decl, source, facts, findings);
 }
 
 /// The findings that follow from the others of a file: a wait whose partners all come after a
