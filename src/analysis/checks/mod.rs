@@ -326,7 +326,8 @@ pub fn run_all_reporting(
         });
         out.findings.extend(found.unwrap_or_default());
     }
-    // A buffered channel sent on more times than it holds before anything can receive.
+    // A buffered channel sent on more times than it holds before anything can receive; a
+    // send under a local mutex the receiver takes first.
     if file.settings.enabled(Code::GoroutineLeak) {
         for decl in candidate_declarations(root, source, &["make(chan"]) {
             if !shallow_enough(decl, &mut too_deep) {
@@ -335,7 +336,7 @@ pub fn run_all_reporting(
             let line = Some(decl.start_position().row + 1);
             let found = contain("goroutine-leak", line, skipped, || {
                 let mut found = Vec::new();
-                goroutine_leak::check_overfill(decl, source, facts(), &mut found);
+                goroutine_leak::check_made_channels(decl, source, facts(), &mut found);
                 found
             });
             out.findings.extend(found.unwrap_or_default());

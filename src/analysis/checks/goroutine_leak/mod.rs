@@ -24,6 +24,8 @@
 //!   under the mutex the waiting side holds.
 //! - [`overfill`]: a buffered channel made here and sent on more times than it holds before
 //!   anything could receive from it.
+//! - [`local_lock`]: a literal sends on a local channel holding a local mutex, and the
+//!   receiver takes that mutex before it receives.
 //! - [`after_stuck`]: a wait whose every partner comes after a call that never returns (run
 //!   last, on the others' findings).
 
@@ -35,6 +37,7 @@ pub mod dead_field;
 mod double_send;
 pub mod facts;
 mod left_locked;
+mod local_lock;
 mod overfill;
 mod relock;
 mod skipped_close;
@@ -161,14 +164,18 @@ pub fn check_left_locked<'t>(
     left_locked::check(source, facts, findings);
 }
 
-/// The findings of one declaration that makes a channel (`make(chan`) with a capacity.
-pub fn check_overfill<'t>(
+/// The findings of one declaration that makes a channel (`make(chan`): filled past its
+/// capacity, or sent on under a local mutex its receiver takes first.
+pub fn check_made_channels<'t>(
     decl: Node<'t>,
     source: &str,
     facts: &facts::FileFacts<'t, '_>,
     findings: &mut Vec<Finding>,
 ) {
     overfill::check(decl, source, facts, findings);
+    if syntax::text(decl, source).contains(".Lock()") {
+        local_lock::check(decl, source, findings);
+    }
 }
 
 /// The findings that follow from the others of a file: a wait whose partners all come after a
