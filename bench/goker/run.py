@@ -14,7 +14,9 @@ name): the leaking goroutine's stack holds that frame above it, and the operatio
 may be there (`--list found` says which matches came through a callee). The finding must say
 the goroutine waits on what the profile says it waits on: a channel, a mutex, a WaitGroup or a
 Cond. Recall is printed per group; for the GoKer
-kernels also for the channel leaks alone (waiting in `chan send`, `chan receive` or `select`).
+kernels also for the channel leaks alone (waiting in `chan send`, `chan receive` or `select`),
+and for those whose whole leak is visible in one file (bench/goker/scope.tsv says which: reached
+by name, without dispatch through interfaces or function values, aliasing, counts or timing).
 Findings that match no expected leak are listed too: in a test such as NoLeakGlobal they are
 false. The answer key comes from bench/goker/expected/main.go (go run, standard library only).
 """
@@ -92,6 +94,18 @@ def reported_wait(finding):
     return "channel"
 
 
+def scopes():
+    """bench/goker/scope.tsv: for each expected channel leak of the kernels, what its proof
+    needs (`function`, `file` or `beyond`), read from the kernel by hand."""
+    out = {}
+    for line in (ROOT / "bench/goker/scope.tsv").read_text().splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        test, func, wait, scope, _why = line.split("\t")
+        out[(test, func, wait)] = scope
+    return out
+
+
 def inside(f, file, start, end, inner):
     path = f["path"].removeprefix("./")
     line = f["line"]
@@ -124,6 +138,7 @@ def main():
     leaks = expected(args.goroot)
     found = findings(args.leakls, program, args.goroot)
     used = set()
+    scope = scopes()
     rows = defaultdict(lambda: [0, 0])
     listed = []
     for leak in leaks:
@@ -133,6 +148,11 @@ def main():
         groups = [leak["group"]]
         if leak["group"] == "gokerTestCases" and leak["wait_reason"].startswith(CHANNEL):
             groups.append("gokerTestCases (channel leaks)")
+            key = (leak["test"], leak["func"], leak["wait_reason"])
+            if key not in scope:
+                sys.exit(f"run.py: {key} is not in bench/goker/scope.tsv")
+            if scope[key] in ("function", "file"):
+                groups.append("gokerTestCases (channel, one file)")
         for g in groups:
             rows[g][0] += bool(hit)
             rows[g][1] += 1
@@ -140,10 +160,13 @@ def main():
             via = f" (in {callee}, which it calls)" if callee else ""
             listed.append(f"{'found ' if hit else 'missed'} {leak['test']:28} {leak['func']:50} "
                           f"[{leak['wait_reason']}]{via}")
-    print(f"{'group':32} {'found':>6} {'expected':>8} {'recall':>7}")
+    if len(scope) != sum(1 for leak in leaks if leak["group"] == "gokerTestCases"
+                         and leak["wait_reason"].startswith(CHANNEL)):
+        sys.exit("run.py: bench/goker/scope.tsv lists leaks the test does not expect")
+    print(f"{'group':36} {'found':>6} {'expected':>8} {'recall':>7}")
     for g in sorted(rows):
         n, total = rows[g]
-        print(f"{g:32} {n:6d} {total:8d} {100 * n / total:6.1f}%")
+        print(f"{g:36} {n:6d} {total:8d} {100 * n / total:6.1f}%")
     unmatched = [f for f in found if (f["path"], f["line"], f["column"]) not in used]
     print(f"\n{len(found)} goroutine-leak findings, {len(unmatched)} matching no expected leak")
     for f in unmatched:

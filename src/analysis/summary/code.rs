@@ -38,6 +38,7 @@ impl SummaryContext<'_> {
             calls: HashSet::new(),
             pending_growth: Vec::new(),
             regrow: RegrowFinder::default(),
+            declarations: syntax::DeclarationCache::fed(),
         };
         let mut mentions: Vec<u32> = Vec::new();
         let first_use = out.uses.len();
@@ -50,6 +51,10 @@ impl SummaryContext<'_> {
             language.id_for_node_kind("composite_literal", true)
         });
         syntax::walk_with_ancestors(decl, |n, ancestors| {
+            // Punctuation and keywords: every kind the walk asks about is a named one.
+            if !n.is_named() {
+                return false;
+            }
             walker.repeat.enter(n, ancestors);
             if let Some(name) = mentioned_field(n, walker.ctx.source) {
                 mentions.push(super::name_hash(name));
@@ -172,6 +177,8 @@ struct CodeWalker<'a> {
     regrow: RegrowFinder,
     /// Growth uses (by index in `uses`) and what repeats them, known when the walk ends.
     pending_growth: Vec<(usize, Pending)>,
+    /// The variables declared so far in the walk, for the keys of its growth uses.
+    declarations: syntax::DeclarationCache,
 }
 
 /// A call as the walk sees it, its names borrowed from the source.
@@ -296,7 +303,13 @@ impl<'a> CodeWalker<'a> {
                     .first()
                     .copied()
                     .filter(|d| syntax::is_function(d.kind()));
-                repeat::classify_key(k, func, self.ctx.source, self.ctx.imports)
+                repeat::classify_key(
+                    k,
+                    func,
+                    self.ctx.source,
+                    self.ctx.imports,
+                    &self.declarations,
+                )
             }
             None => Key::None,
         };
@@ -395,6 +408,7 @@ impl<'a> CodeWalker<'a> {
                 let mut c = n.walk();
                 for name in n.children_by_field_name("name", &mut c) {
                     self.locals.insert(text(name, source));
+                    self.declarations.record(name);
                 }
             }
             "short_var_declaration" | "range_clause" | "receive_statement" => {
@@ -405,6 +419,7 @@ impl<'a> CodeWalker<'a> {
                         let mut c = left.walk();
                         for id in left.named_children(&mut c) {
                             self.locals.insert(text(id, source));
+                            self.declarations.record(id);
                         }
                     }
                 }

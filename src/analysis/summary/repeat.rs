@@ -496,21 +496,29 @@ pub fn classify_key(
     func: Option<Node>,
     source: &str,
     imports: &[(String, String)],
+    declarations: &syntax::DeclarationCache,
 ) -> Key {
-    classify_key_depth(key, func, source, imports, 0)
+    let k = KeyContext {
+        source,
+        imports,
+        declarations,
+    };
+    classify_key_depth(key, func, &k, 0)
+}
+
+/// What every step of [`classify_key`] reads.
+struct KeyContext<'a> {
+    source: &'a str,
+    imports: &'a [(String, String)],
+    declarations: &'a syntax::DeclarationCache,
 }
 
 /// Keys nested deeper than this (`T{T{T{...}}}`, `a := b` chains) are not followed: hostile
 /// input could nest them deeper than the stack.
 const MAX_KEY_DEPTH: usize = 8;
 
-fn classify_key_depth(
-    key: Node,
-    func: Option<Node>,
-    source: &str,
-    imports: &[(String, String)],
-    depth: usize,
-) -> Key {
+fn classify_key_depth(key: Node, func: Option<Node>, k: &KeyContext, depth: usize) -> Key {
+    let (source, imports) = (k.source, k.imports);
     if depth > MAX_KEY_DEPTH {
         return Key::Other;
     }
@@ -552,17 +560,15 @@ fn classify_key_depth(
                             v
                         }
                     });
-                    value.map_or(Key::Other, |v| {
-                        classify_key_depth(v, func, source, imports, depth + 1)
-                    })
+                    value.map_or(Key::Other, |v| classify_key_depth(v, func, k, depth + 1))
                 })
                 .collect();
             Key::Composite(parts)
         }
         "identifier" => {
             let name = text(key, source);
-            match func.and_then(|f| Some((f, syntax::declaration_in_scope(key, f, source)?))) {
-                Some((f, declaration)) => declared_key(declaration, f, source, imports, depth),
+            match func.and_then(|f| Some((f, k.declarations.declaration(key, f, source)?))) {
+                Some((f, declaration)) => declared_key(declaration, f, k, depth),
                 None => Key::Name(name.to_string()),
             }
         }
@@ -608,13 +614,8 @@ fn names_a_type(call: Node, source: &str) -> bool {
 
 /// What a local's declaration says of it: a parameter (by position), a typed `var k Kind`, or
 /// `t := reflect.TypeOf(v)`, `k := key{t, n}`.
-fn declared_key(
-    id: Node,
-    func: Node,
-    source: &str,
-    imports: &[(String, String)],
-    depth: usize,
-) -> Key {
+fn declared_key(id: Node, func: Node, k: &KeyContext, depth: usize) -> Key {
+    let (source, imports) = (k.source, k.imports);
     let Some(decl) = id.parent() else {
         return Key::Other;
     };
@@ -644,7 +645,7 @@ fn declared_key(
                     let position = syntax::index_in(decl, id)?;
                     s.field("right")?.named_child(position)
                 });
-            match value.map(|v| classify_key_depth(v, Some(func), source, imports, depth + 1)) {
+            match value.map(|v| classify_key_depth(v, Some(func), k, depth + 1)) {
                 Some(k @ (Key::TypeValue | Key::Composite(_) | Key::Constant)) => k,
                 _ => Key::Other,
             }
