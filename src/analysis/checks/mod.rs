@@ -233,11 +233,11 @@ pub fn run_all_reporting(
         return out;
     }
     let time = TimeImport::find(root, source);
-    let mut too_deep = Vec::new();
+    let mut depth = DepthGuard::default();
     let timers = TimerChecks::new(root, source, file, module, &time);
     if let Some(timers) = &timers {
         for decl in candidate_declarations(root, source, &["Tick", "After"]) {
-            if !shallow_enough(decl, &mut too_deep) {
+            if !depth.shallow(decl) {
                 continue;
             }
             match timers.check(decl, skipped) {
@@ -249,7 +249,7 @@ pub fn run_all_reporting(
     // Every form slice-retains looks at slices with `[:` or `:]`, or with ` : ` as gofmt writes
     // `old[0 : n-1]`.
     for decl in candidate_declarations(root, source, &["[:", ":]", " : "]) {
-        if !shallow_enough(decl, &mut too_deep) {
+        if !depth.shallow(decl) {
             continue;
         }
         let (found, needs_index) = slice_retains(decl, source, file, module, skipped);
@@ -260,7 +260,7 @@ pub fn run_all_reporting(
     }
     // A goroutine that blocks for ever on a channel, a WaitGroup, a Cond or a local mutex.
     for decl in candidate_declarations(root, source, &["go func"]) {
-        if !shallow_enough(decl, &mut too_deep) || !file.settings.enabled(Code::GoroutineLeak) {
+        if !depth.shallow(decl) || !file.settings.enabled(Code::GoroutineLeak) {
             continue;
         }
         let line = Some(decl.start_position().row + 1);
@@ -291,7 +291,7 @@ pub fn run_all_reporting(
             })
             .collect();
         for decl in types {
-            if !shallow_enough(decl, &mut too_deep) {
+            if !depth.shallow(decl) {
                 continue;
             }
             match dead_fields(decl, source, file, module, facts(), skipped) {
@@ -304,7 +304,7 @@ pub fn run_all_reporting(
     let locking = candidate_declarations(root, source, &["Lock()"]);
     for decl in locking.iter().copied() {
         if decl.kind() != "method_declaration"
-            || !shallow_enough(decl, &mut too_deep)
+            || !depth.shallow(decl)
             || !file.settings.enabled(Code::GoroutineLeak)
         {
             continue;
@@ -318,7 +318,10 @@ pub fn run_all_reporting(
         out.findings.extend(found.unwrap_or_default());
     }
     // A lock taken after a call that may have returned holding it.
-    if !locking.is_empty() && too_deep.is_empty() && file.settings.enabled(Code::GoroutineLeak) {
+    if !locking.is_empty()
+        && depth.too_deep.is_empty()
+        && file.settings.enabled(Code::GoroutineLeak)
+    {
         let found = contain("goroutine-leak", None, skipped, || {
             let mut found = Vec::new();
             goroutine_leak::check_left_locked(source, facts(), &mut found);
@@ -330,7 +333,7 @@ pub fn run_all_reporting(
     // send under a local mutex the receiver takes first.
     if file.settings.enabled(Code::GoroutineLeak) {
         for decl in candidate_declarations(root, source, &["make(chan"]) {
-            if !shallow_enough(decl, &mut too_deep) {
+            if !depth.shallow(decl) {
                 continue;
             }
             let line = Some(decl.start_position().row + 1);
@@ -349,7 +352,7 @@ pub fn run_all_reporting(
         });
         out.findings.extend(found.unwrap_or_default());
     }
-    skipped.extend(too_deep.into_iter().map(|line| Skipped {
+    skipped.extend(depth.too_deep.into_iter().map(|line| Skipped {
         check: "every check",
         line: Some(line),
         why: format!(
@@ -545,15 +548,29 @@ fn is_main_package(root: Node, source: &str) -> bool {
 }
 
 /// False for a declaration nested too deep to check, whose line is then noted (once).
-fn shallow_enough(decl: Node, too_deep: &mut Vec<usize>) -> bool {
-    if syntax::depth_at_most(decl, MAX_DECLARATION_DEPTH) {
-        return true;
+/// Which declarations are nested too deep to check, each measured once though several checks
+/// ask (the measure walks the whole declaration when it is shallow, as nearly all are).
+#[derive(Default)]
+struct DepthGuard {
+    /// The lines of the declarations found too deep.
+    too_deep: Vec<usize>,
+    /// Answers so far, by the declaration's first byte.
+    known: std::collections::HashMap<usize, bool>,
+}
+
+impl DepthGuard {
+    fn shallow(&mut self, decl: Node) -> bool {
+        let at = decl.start_byte();
+        if let Some(shallow) = self.known.get(&at) {
+            return *shallow;
+        }
+        let shallow = syntax::depth_at_most(decl, MAX_DECLARATION_DEPTH);
+        self.known.insert(at, shallow);
+        if !shallow {
+            self.too_deep.push(decl.start_position().row + 1);
+        }
+        shallow
     }
-    let line = decl.start_position().row + 1;
-    if !too_deep.contains(&line) {
-        too_deep.push(line);
-    }
-    false
 }
 
 /// Top-level declarations whose text contains one of `needles`, in source order.
