@@ -258,7 +258,13 @@ pub fn run_all_reporting(
             out.needs_index.push(decl.byte_range());
         }
     }
-    // A goroutine that blocks for ever on a channel, a WaitGroup, a Cond or a local mutex.
+    // The goroutine-leak rules below read the whole file: what they ask of it is found in one
+    // walk, made when the first of them needs it.
+    let facts = std::cell::OnceCell::new();
+    let facts = || facts.get_or_init(|| goroutine_leak::facts::FileFacts::new(root, source));
+    // A goroutine that blocks for ever on a channel, a WaitGroup, a Cond or a local mutex; a
+    // buffered channel sent on more times than it holds before anything can receive; a send
+    // under a local mutex the receiver takes first.
     for decl in candidate_declarations(root, source, &["go func"]) {
         if !depth.shallow(decl) || !file.settings.enabled(Code::GoroutineLeak) {
             continue;
@@ -267,14 +273,13 @@ pub fn run_all_reporting(
         let found = contain("goroutine-leak", line, skipped, || {
             let mut found = Vec::new();
             goroutine_leak::check(decl, source, &mut found);
+            if syntax::text(decl, source).contains("make(chan") {
+                goroutine_leak::check_made_channels(decl, source, facts(), &mut found);
+            }
             found
         });
         out.findings.extend(found.unwrap_or_default());
     }
-    // The rules below read the whole file: what they ask of it is found in one walk, made
-    // when the first of them needs it.
-    let facts = std::cell::OnceCell::new();
-    let facts = || facts.get_or_init(|| goroutine_leak::facts::FileFacts::new(root, source));
     // A struct field's channel, Cond or WaitGroup nothing in the package releases, or its
     // context's cancel function nothing calls: judged with the whole package in the index.
     if file.settings.enabled(Code::GoroutineLeak) {
@@ -328,22 +333,6 @@ pub fn run_all_reporting(
             found
         });
         out.findings.extend(found.unwrap_or_default());
-    }
-    // A buffered channel sent on more times than it holds before anything can receive; a
-    // send under a local mutex the receiver takes first.
-    if file.settings.enabled(Code::GoroutineLeak) {
-        for decl in candidate_declarations(root, source, &["make(chan"]) {
-            if !depth.shallow(decl) {
-                continue;
-            }
-            let line = Some(decl.start_position().row + 1);
-            let found = contain("goroutine-leak", line, skipped, || {
-                let mut found = Vec::new();
-                goroutine_leak::check_made_channels(decl, source, facts(), &mut found);
-                found
-            });
-            out.findings.extend(found.unwrap_or_default());
-        }
     }
     // A wait whose partners all come after a call the rules above found never returns.
     if file.settings.enabled(Code::GoroutineLeak) {

@@ -23,7 +23,7 @@ func unlockThenSend(b *eventBus) {
 		guard.Unlock()
 		delivered <- true
 	})
-	go b.publish(1)
+	go func() { b.publish(1) }()
 	guard.Lock()
 	guard.Unlock()
 	<-delivered
@@ -38,7 +38,7 @@ func receiveThenLock(b *eventBus) {
 		defer guard.Unlock()
 		delivered <- true
 	})
-	go b.publish(1)
+	go func() { b.publish(1) }()
 	<-delivered
 	guard.Lock()
 	guard.Unlock()
@@ -53,7 +53,7 @@ func bufferedDelivery(b *eventBus) {
 		defer guard.Unlock()
 		delivered <- true
 	})
-	go b.publish(1)
+	go func() { b.publish(1) }()
 	guard.Lock()
 	guard.Unlock()
 	<-delivered
@@ -69,7 +69,7 @@ func anotherReceiver(b *eventBus) {
 		delivered <- true
 	})
 	go func() { <-delivered }()
-	go b.publish(1)
+	go func() { b.publish(1) }()
 	guard.Lock()
 	guard.Unlock()
 	<-delivered
@@ -85,7 +85,7 @@ func sharedGuard(b *eventBus, share func(*sync.Mutex)) {
 		defer guard.Unlock()
 		delivered <- true
 	})
-	go b.publish(1)
+	go func() { b.publish(1) }()
 	guard.Lock()
 	guard.Unlock()
 	<-delivered

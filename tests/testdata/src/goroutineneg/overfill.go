@@ -2,25 +2,31 @@ package goroutineneg
 
 // Buffered channels that hold what is sent, or that someone may drain before the next send.
 
-func fillToCapacity() int {
-	results := make(chan int, 2)
-	results <- 1
-	results <- 2
-	return <-results + <-results
+func fillToCapacity() {
+	go func() {
+		results := make(chan int, 2)
+		results <- 1
+		results <- 2
+		_ = <-results + <-results
+	}()
 }
 
 func drainedBetween() {
-	results := make(chan int, 1)
-	results <- 1
-	<-results
-	results <- 2
+	go func() {
+		results := make(chan int, 1)
+		results <- 1
+		<-results
+		results <- 2
+	}()
 }
 
 func handedOffFirst(consume func(chan int)) {
-	results := make(chan int, 1)
-	go consume(results)
-	results <- 1
-	results <- 2
+	go func() {
+		results := make(chan int, 1)
+		go consume(results)
+		results <- 1
+		results <- 2
+	}()
 }
 
 // The worker starts before the second send: it may take the first value.
@@ -37,14 +43,18 @@ func (s *signaller) run() {
 }
 
 func startSignaller() {
-	s := &signaller{wake: make(chan struct{}, 1)}
-	s.wake <- struct{}{}
-	s.run()
+	go func() {
+		s := &signaller{wake: make(chan struct{}, 1)}
+		s.wake <- struct{}{}
+		s.run()
+	}()
 }
 
 // A capacity that is not a literal: how many fit is not known here.
 func sized(n int) {
-	results := make(chan int, n)
-	results <- 1
-	results <- 2
+	go func() {
+		results := make(chan int, n)
+		results <- 1
+		results <- 2
+	}()
 }
