@@ -592,13 +592,13 @@ impl DeclarationCache {
         cache
     }
 
-    /// Records `id` if it declares a variable (for a cache made with [`DeclarationCache::fed`]).
+    /// Records `id`, which the caller knows declares a variable (for a cache made with
+    /// [`DeclarationCache::fed`]). Not asked of `id` here: [`declares_variable`] climbs to its
+    /// parent, which tree-sitter finds by searching down from the root.
     pub fn record(&self, id: Node) {
-        if declares_variable(id) {
-            self.spans
-                .borrow_mut()
-                .push((id.start_byte(), id.end_byte()));
-        }
+        self.spans
+            .borrow_mut()
+            .push((id.start_byte(), id.end_byte()));
     }
 
     /// [`declaration_in_scope`], from the cache.

@@ -408,7 +408,11 @@ impl<'a> CodeWalker<'a> {
                 let mut c = n.walk();
                 for name in n.children_by_field_name("name", &mut c) {
                     self.locals.insert(text(name, source));
-                    self.declarations.record(name);
+                    // A parameter here is a function's (the walk skips function types); a
+                    // constant is not a variable.
+                    if kind != "const_spec" {
+                        self.declarations.record(name);
+                    }
                 }
             }
             "short_var_declaration" | "range_clause" | "receive_statement" => {

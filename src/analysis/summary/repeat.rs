@@ -209,7 +209,7 @@ impl<'a> RepeatFinder<'a> {
     /// The walk reached `node`, below `ancestors` (the declaration first, its parent last).
     pub fn enter(&mut self, node: Node, ancestors: &[Node]) {
         self.path.truncate(ancestors.len());
-        let frame = self.frame(node, ancestors.last().copied());
+        let frame = self.frame(node, ancestors);
         let outer = self.path.last().copied().unwrap_or_default();
         let inherited = if frame.settled.is_some() {
             None
@@ -269,7 +269,10 @@ impl<'a> RepeatFinder<'a> {
         }
     }
 
-    fn frame(&mut self, n: Node, parent: Option<Node>) -> Frame {
+    /// `ancestors` are `n`'s, its parent last: `Node::parent` searches down from the root, and
+    /// this runs for every node of every declaration.
+    fn frame(&mut self, n: Node, ancestors: &[Node]) -> Frame {
+        let parent = ancestors.last().copied();
         let k = &*KINDS;
         let kind = n.kind_id();
         if kind == k.block {
@@ -291,7 +294,10 @@ impl<'a> RepeatFinder<'a> {
                 Some(h) if h.kind() == "range_clause" => {
                     let channel = h
                         .field("right")
-                        .is_some_and(|r| is_declared_channel(r, for_stmt, self.source));
+                        .is_some_and(|r| {
+                            let around = &ancestors[..ancestors.len() - 1];
+                            is_declared_channel(r, for_stmt, around, self.source)
+                        });
                     Frame {
                         settled: channel.then_some((Some(Repeat::Event), false)),
                         ..Frame::default()
@@ -302,7 +308,7 @@ impl<'a> RepeatFinder<'a> {
         } else if kind == k.literal {
             let settled = if is_handler(n, self.source, self.imports) {
                 Some((Some(Repeat::Request), false))
-            } else if self.runs_once(n) {
+            } else if self.runs_once(ancestors) {
                 Some((None, true))
             } else {
                 None
@@ -364,14 +370,14 @@ impl<'a> RepeatFinder<'a> {
     }
 
     /// A literal handed to `once.Do`, `sync.OnceFunc`, `sync.OnceValue` or `sync.OnceValues`.
-    fn runs_once(&self, literal: Node) -> bool {
-        let Some(call) = literal
-            .parent()
-            .filter(|p| p.kind() == "argument_list")
-            .and_then(|p| p.parent())
-        else {
+    /// `ancestors` are the literal's, its parent last.
+    fn runs_once(&self, ancestors: &[Node]) -> bool {
+        let [.., call, args] = ancestors else {
             return false;
         };
+        if args.kind() != "argument_list" {
+            return false;
+        }
         let callee = call.field("function").map(|f| text(f, self.source));
         callee.is_some_and(|c| {
             c.ends_with(".Do")
@@ -397,7 +403,8 @@ const EVENT_SOURCES: [&str; 8] = [
 /// `ch` in `for v := range ch`, where `ch` is declared as a channel: a parameter of channel type
 /// of the enclosing function, or `ch := make(chan T)` in a block around the loop, before it.
 /// Only those places are read, not the whole function: this runs for every range loop.
-fn is_declared_channel(expr: Node, loop_stmt: Node, source: &str) -> bool {
+/// `around` are the loop's ancestors, its parent last.
+fn is_declared_channel(expr: Node, loop_stmt: Node, around: &[Node], source: &str) -> bool {
     let expr = unparen(expr);
     if expr.kind() != "identifier" {
         return false;
@@ -412,7 +419,7 @@ fn is_declared_channel(expr: Node, loop_stmt: Node, source: &str) -> bool {
                 .is_some_and(|t| t.kind() == "channel_type")
     };
     let mut at = loop_stmt;
-    while let Some(parent) = at.parent() {
+    for parent in around.iter().rev().copied() {
         if syntax::is_function(parent.kind()) {
             let Some(params) = parent.field("parameters") else {
                 return false;
