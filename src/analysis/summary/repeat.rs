@@ -292,12 +292,10 @@ impl<'a> RepeatFinder<'a> {
                     ..Frame::default()
                 },
                 Some(h) if h.kind() == "range_clause" => {
-                    let channel = h
-                        .field("right")
-                        .is_some_and(|r| {
-                            let around = &ancestors[..ancestors.len() - 1];
-                            is_declared_channel(r, for_stmt, around, self.source)
-                        });
+                    let channel = h.field("right").is_some_and(|r| {
+                        let around = &ancestors[..ancestors.len() - 1];
+                        is_declared_channel(r, for_stmt, around, self.source)
+                    });
                     Frame {
                         settled: channel.then_some((Some(Repeat::Event), false)),
                         ..Frame::default()
