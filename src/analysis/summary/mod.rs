@@ -210,6 +210,10 @@ pub struct DeclEntry {
     /// The 0-based line it starts on.
     pub row: usize,
     pub summary: Arc<DeclSummary>,
+    /// It parsed without an error inside: its summary may be kept through an edit elsewhere. A
+    /// broken declaration's parse depends on the text around it (error recovery), so it is
+    /// summarised again whenever the file changes.
+    pub clean: bool,
 }
 
 impl FileSummary {
@@ -261,17 +265,21 @@ impl FileSummary {
             }
             let range = decl.byte_range();
             let row = decl.start_position().row;
+            let clean = !decl.has_error();
             while reuse.peek().is_some_and(|e| e.range.start < range.start) {
                 reuse.next();
             }
             let summary = match reuse.peek() {
-                Some(e) if e.range == range && e.row == row => e.summary.clone(),
+                Some(e) if e.range == range && e.row == row && e.clean && clean => {
+                    e.summary.clone()
+                }
                 _ => Arc::new(ctx.summarize(decl)),
             };
             decls.push(DeclEntry {
                 range,
                 row,
                 summary,
+                clean,
             });
         }
         FileSummary {
@@ -347,6 +355,7 @@ fn shift_untouched(decls: &[DeclEntry], edits: &[tree_sitter::InputEdit]) -> Vec
             range: r,
             row,
             summary: entry.summary.clone(),
+            clean: entry.clean,
         });
     }
     out
@@ -841,6 +850,22 @@ func (s *S) Close() { s.u.Stop() }
             &updated.decls[0].summary,
             &old.decls[0].summary
         ));
+    }
+
+    /// A declaration that is broken itself is parsed by error recovery, which reads the text
+    /// after it: an edit further down can change its tree without touching its bytes. Its old
+    /// summary is not kept (the incremental summary was stale here, found by the document
+    /// property test).
+    #[test]
+    fn update_while_broken_summarises_a_broken_declaration_again() {
+        let src = "type T struct{ t *}//xr }\n//\r\ts.t = timselect {\ncase <\n\n";
+        let tree = crate::analysis::parse(src);
+        let old = FileSummary::new(src, &tree);
+        let at = src.find("timselect").unwrap();
+        let (new_src, new_tree, updated) =
+            edit_and_update(src, tree, &old, at..src.len(), "time.NewTicker(d)\n");
+        assert!(updated.had_errors);
+        assert_eq!(updated, FileSummary::new(&new_src, &new_tree));
     }
 
     #[test]
