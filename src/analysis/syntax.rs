@@ -568,52 +568,27 @@ pub fn declaration_in_scope<'t>(id: Node<'t>, func: Node<'t>, source: &str) -> O
     innermost_declaration(id, identifiers_named(func, source, text(id, source)))
 }
 
-/// The variables one function declares, found in one walk when first asked:
-/// [`declaration_in_scope`] for many identifiers of one function costs a walk of it each. Kept
-/// as spans, not nodes, so that it can live in a walker that outlasts no tree; a question about
-/// another function starts it again.
+/// The variables a walk in source order has seen declared: a question about an identifier it
+/// reaches finds every declaration before it already recorded. [`declaration_in_scope`] walks
+/// the whole function for each question. Kept as spans, not nodes, so that it can live in a
+/// walker that outlasts no tree.
 #[derive(Default)]
-pub struct DeclarationCache {
-    /// The function's id plus one (0: nothing cached yet; [`FED`]: filled by its owner).
-    func: std::cell::Cell<usize>,
+pub struct RecordedDeclarations {
     spans: std::cell::RefCell<Vec<(usize, usize)>>,
 }
 
-/// [`DeclarationCache::func`] of a cache its owner fills as it walks, declaration by
-/// declaration ([`DeclarationCache::record`]): it never walks on its own.
-const FED: usize = usize::MAX;
-
-impl DeclarationCache {
-    /// A cache filled by a walk in source order that records each declaring identifier: a
-    /// question about an identifier finds every declaration before it already there.
-    pub fn fed() -> DeclarationCache {
-        let cache = DeclarationCache::default();
-        cache.func.set(FED);
-        cache
-    }
-
-    /// Records `id`, which the caller knows declares a variable (for a cache made with
-    /// [`DeclarationCache::fed`]). Not asked of `id` here: [`declares_variable`] climbs to its
-    /// parent, which tree-sitter finds by searching down from the root.
+impl RecordedDeclarations {
+    /// Records `id`, which the caller knows declares a variable. Not asked of `id` here:
+    /// [`declares_variable`] climbs to its parent, which tree-sitter finds by searching down
+    /// from the root.
     pub fn record(&self, id: Node) {
         self.spans
             .borrow_mut()
             .push((id.start_byte(), id.end_byte()));
     }
 
-    /// [`declaration_in_scope`], from the cache.
+    /// [`declaration_in_scope`] of `id` in `func`, among the declarations recorded.
     pub fn declaration<'t>(&self, id: Node<'t>, func: Node<'t>, source: &str) -> Option<Node<'t>> {
-        if self.func.get() != FED && self.func.get() != func.id() + 1 {
-            let mut spans = Vec::new();
-            walk(func, |n| {
-                if n.kind_id() == identifier_kind() && declares_variable(n) {
-                    spans.push((n.start_byte(), n.end_byte()));
-                }
-                true
-            });
-            *self.spans.borrow_mut() = spans;
-            self.func.set(func.id() + 1);
-        }
         let name = text(id, source);
         let spans = self.spans.borrow();
         innermost_declaration(

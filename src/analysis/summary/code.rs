@@ -38,7 +38,7 @@ impl SummaryContext<'_> {
             calls: HashSet::new(),
             pending_growth: Vec::new(),
             regrow: RegrowFinder::default(),
-            declarations: syntax::DeclarationCache::fed(),
+            declarations: syntax::RecordedDeclarations::default(),
         };
         let mut mentions: Vec<u32> = Vec::new();
         let first_use = out.uses.len();
@@ -178,7 +178,7 @@ struct CodeWalker<'a> {
     /// Growth uses (by index in `uses`) and what repeats them, known when the walk ends.
     pending_growth: Vec<(usize, Pending)>,
     /// The variables declared so far in the walk, for the keys of its growth uses.
-    declarations: syntax::DeclarationCache,
+    declarations: syntax::RecordedDeclarations,
 }
 
 /// A call as the walk sees it, its names borrowed from the source.

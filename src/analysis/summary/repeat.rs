@@ -501,7 +501,7 @@ pub fn classify_key(
     func: Option<Node>,
     source: &str,
     imports: &[(String, String)],
-    declarations: &syntax::DeclarationCache,
+    declarations: &syntax::RecordedDeclarations,
 ) -> Key {
     let k = KeyContext {
         source,
@@ -515,7 +515,7 @@ pub fn classify_key(
 struct KeyContext<'a> {
     source: &'a str,
     imports: &'a [(String, String)],
-    declarations: &'a syntax::DeclarationCache,
+    declarations: &'a syntax::RecordedDeclarations,
 }
 
 /// Keys nested deeper than this (`T{T{T{...}}}`, `a := b` chains) are not followed: hostile

@@ -16,7 +16,7 @@ use tree_sitter::Node;
 
 use super::facts::FileFacts;
 use super::stuck::{channel_origin, channel_use, sync_origin, uses_of, Origin, SyncKind, Use};
-use super::{block_statements, dead_field::waits_alone, go_literal, line_of};
+use super::{block_statements, composite_literal_of, dead_field::waits_alone, go_literal, line_of};
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::{Code, Finding, Related, Severity};
 
@@ -25,7 +25,7 @@ const MAX_DEPTH: usize = 3;
 
 /// Whether a finding of another rule says its operation waits for ever (rather than on some
 /// path the caller may not take).
-pub(super) fn waits_for_ever(f: &Finding) -> bool {
+fn waits_for_ever(f: &Finding) -> bool {
     f.code == Code::GoroutineLeak && f.message.contains("waits for ever")
 }
 
@@ -165,11 +165,7 @@ impl<'a, 't, 's, 'f> Calls<'a, 't, 's, 'f> {
         if value.kind() != "identifier" {
             return None;
         }
-        let mut top = value;
-        while let Some(p) = top.parent().filter(|p| p.kind() != "source_file") {
-            top = p;
-        }
-        let declared = syntax::declaration_in_scope(value, top, self.source)?;
+        let declared = self.declaration_of(value)?;
         let parent = declared.parent()?;
         match parent.kind() {
             "parameter_declaration" => self.named(parent.field("type")?),
@@ -199,13 +195,18 @@ impl<'a, 't, 's, 'f> Calls<'a, 't, 's, 'f> {
         }
     }
 
-    /// The type node a `var x T` or parameter `x T` declares `x` with.
-    fn declared_type(&self, value: Node<'t>) -> Option<Node<'t>> {
+    /// Where the variable `value` names is declared, in the top-level declaration around it.
+    fn declaration_of(&self, value: Node<'t>) -> Option<Node<'t>> {
         let mut top = value;
         while let Some(p) = top.parent().filter(|p| p.kind() != "source_file") {
             top = p;
         }
-        let declared = syntax::declaration_in_scope(value, top, self.source)?;
+        syntax::declaration_in_scope(value, top, self.source)
+    }
+
+    /// The type node a `var x T` or parameter `x T` declares `x` with.
+    fn declared_type(&self, value: Node<'t>) -> Option<Node<'t>> {
+        let declared = self.declaration_of(value)?;
         let parent = declared.parent()?;
         matches!(parent.kind(), "parameter_declaration" | "var_spec")
             .then(|| parent.field("type"))
@@ -214,14 +215,7 @@ impl<'a, 't, 's, 'f> Calls<'a, 't, 's, 'f> {
 
     /// `&T{...}` or `T{...}`: `T`.
     fn type_of_value(&self, e: Node<'t>) -> Option<String> {
-        let mut e = unparen(e);
-        if e.kind() == "unary_expression" && e.child(0).is_some_and(|op| op.kind() == "&") {
-            e = unparen(e.field("operand")?);
-        }
-        (e.kind() == "composite_literal")
-            .then(|| e.field("type"))
-            .flatten()
-            .and_then(|t| self.named(t))
+        self.named(composite_literal_of(e)?.field("type")?)
     }
 
     /// `T` or `*T`: `T`, a type of this file's.
@@ -311,7 +305,8 @@ impl<'a, 't, 's, 'f> Calls<'a, 't, 's, 'f> {
         let skipped_at = |op: Node| skipped.iter().find(|s| s.op == op);
         let mut partners = Vec::new();
         let mut waits = Vec::new();
-        if let Some(SyncKind::WaitGroup) = sync_origin(declared, source) {
+        let group = sync_origin(declared, source) == Some(SyncKind::WaitGroup);
+        if group {
             let mut added = false;
             for u in &uses {
                 let Some(selector) = u.parent().filter(|p| {
@@ -356,7 +351,6 @@ impl<'a, 't, 's, 'f> Calls<'a, 't, 's, 'f> {
         } else {
             format!("`{call_text}`")
         };
-        let group = sync_origin(declared, source) == Some(SyncKind::WaitGroup);
         waits
             .into_iter()
             .filter(|w| !goroutine.byte_range().contains(&w.start_byte()))
@@ -400,9 +394,6 @@ impl<'a, 't, 's, 'f> Calls<'a, 't, 's, 'f> {
 /// of a send or a `close`, the WaitGroup of a `Done`.
 fn partner_ops<'t>(s: Node<'t>, source: &str, found: &mut impl FnMut(Node<'t>)) {
     syntax::walk(s, |n| {
-        if syntax::is_function(n.kind()) && n.kind() != "func_literal" {
-            return false;
-        }
         if n.kind() == "func_literal" && n.parent().is_some_and(|p| p.kind() != "call_expression") {
             return false; // a value, run who knows when
         }

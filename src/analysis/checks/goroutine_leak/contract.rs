@@ -289,11 +289,8 @@ fn value_made<'t>(decl: Node<'t>, type_name: &str, source: &str) -> Option<Node<
     if left.named_child_count() != 1 || right.named_child_count() != 1 {
         return None;
     }
-    let mut value = unparen(right.named_child(0)?);
-    if value.kind() == "unary_expression" && value.child(0)?.kind() == "&" {
-        value = unparen(value.field("operand")?);
-    }
-    if value.kind() != "composite_literal" || text(value.field("type")?, source) != type_name {
+    let value = super::composite_literal_of(right.named_child(0)?)?;
+    if text(value.field("type")?, source) != type_name {
         return None;
     }
     left.named_child(0).filter(|n| n.kind() == "identifier")

@@ -10,8 +10,8 @@ use tree_sitter::Node;
 
 use super::facts::FileFacts;
 use super::relock::{lock_op, receiver_call, returns_holding, takes_first};
-use super::{block_statements, go_literal, line_of, receiver_of};
-use crate::analysis::syntax::{self, text, Fields};
+use super::{block_statements, go_literal, line_of, mentions, receiver_of};
+use crate::analysis::syntax::{text, Fields};
 use crate::analysis::{Code, Finding, Severity};
 
 /// The findings of a file: the methods that may return holding a lock are found first (few
@@ -147,14 +147,4 @@ impl<'t> Methods<'_, 't, '_, '_> {
             format!("`{value}.{name}()` takes the lock first (`Lock` at line {line}) and"),
         ))
     }
-}
-
-/// Whether `s` mentions `value` (as `value.` or on its own).
-fn mentions(s: Node, value: &str, source: &str) -> bool {
-    let mut found = false;
-    syntax::walk(s, |n| {
-        found |= n.kind() == "identifier" && text(n, source) == value;
-        !found
-    });
-    found
 }

@@ -8,6 +8,7 @@
 
 use tree_sitter::Node;
 
+use super::relock::lock_op;
 use super::stuck::{channel_origin, channel_use, sync_origin, uses_of, Origin, SyncKind, Use};
 use super::{block_statements, line_of};
 use crate::analysis::syntax::{self, text, unparen, Fields};
@@ -30,19 +31,15 @@ pub fn check(decl: Node, source: &str, findings: &mut Vec<Finding>) {
     }
 }
 
-/// `name.method()` as a statement of its own.
+/// `name.Lock()`, `name.Unlock()` (or another lock operation) as a statement of its own: the
+/// operation.
 fn call_on<'s>(s: Node, name: &str, source: &'s str) -> Option<&'s str> {
     let call = s
         .named_child(0)
         .filter(|c| s.kind() == "expression_statement" && c.kind() == "call_expression")?;
-    let function = call.field("function")?;
-    let operand = function.field("operand").map(unparen)?;
-    (function.kind() == "selector_expression"
-        && call.field("arguments")?.named_child_count() == 0
-        && operand.kind() == "identifier"
-        && text(operand, source) == name)
-        .then(|| function.field("field").map(|f| text(f, source)))
-        .flatten()
+    lock_op(call, name, source)
+        .filter(|op| op.path.is_empty())
+        .map(|op| op.op)
 }
 
 fn judge(mutex: Node, decl: Node, source: &str) -> Vec<Finding> {

@@ -185,9 +185,6 @@ pub fn check_after_stuck<'t>(
     facts: &facts::FileFacts<'t, '_>,
     found: &[Finding],
 ) -> Vec<Finding> {
-    if !found.iter().any(after_stuck::waits_for_ever) {
-        return Vec::new();
-    }
     after_stuck::check(source, facts, found)
 }
 
@@ -212,6 +209,25 @@ fn enclosing_select(r: Node) -> Option<Node> {
         }
     }
     None
+}
+
+/// `T{...}` or `&T{...}` (parentheses aside): the composite literal.
+pub(super) fn composite_literal_of(value: Node) -> Option<Node> {
+    let mut value = unparen(value);
+    if value.kind() == "unary_expression" && value.child(0)?.kind() == "&" {
+        value = unparen(value.field("operand")?);
+    }
+    (value.kind() == "composite_literal").then_some(value)
+}
+
+/// Whether `n` mentions the variable `name` (as `name.` or on its own).
+pub(super) fn mentions(n: Node, name: &str, source: &str) -> bool {
+    let mut found = false;
+    syntax::walk(n, |c| {
+        found |= c.kind() == "identifier" && text(c, source) == name;
+        !found
+    });
+    found
 }
 
 /// `(r *T)`, `(r T)`, `(r *T[K])`: the name and `T`.

@@ -12,7 +12,7 @@
 use tree_sitter::Node;
 
 use super::facts::FileFacts;
-use super::{block_statements, chan_make, line_of, receiver_of};
+use super::{block_statements, chan_make, composite_literal_of, line_of, mentions, receiver_of};
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::{Code, Finding, Related, Severity};
 
@@ -64,16 +64,7 @@ impl<'t> Made<'t> {
             });
         }
         // `&T{f: make(chan E, n)}` or `T{...}`.
-        let literal = if value.kind() == "unary_expression"
-            && value.child(0).is_some_and(|op| op.kind() == "&")
-        {
-            unparen(value.field("operand")?)
-        } else {
-            value
-        };
-        if literal.kind() != "composite_literal" {
-            return None;
-        }
+        let literal = composite_literal_of(value)?;
         let ty = literal
             .field("type")
             .filter(|t| t.kind() == "type_identifier")?;
@@ -262,9 +253,4 @@ fn full(m: &Made, at: Node, in_callee: Option<Node>, sends: &[Node]) -> Finding 
         related,
         fixes: vec![],
     }
-}
-
-/// Whether `n` mentions the variable `name`.
-fn mentions(n: Node, name: &str, source: &str) -> bool {
-    !syntax::identifiers_named(n, source, name).is_empty()
 }
