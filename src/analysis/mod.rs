@@ -6,6 +6,7 @@
 pub mod checks;
 pub mod fix;
 pub mod go_version;
+pub mod kind;
 pub mod module;
 pub mod summary;
 pub mod suppress;

@@ -5,6 +5,8 @@
 
 use tree_sitter::{Node, TreeCursor};
 
+use super::kind::Kind;
+
 /// Recursion into statements stops here; deeper code is treated conservatively.
 const MAX_STATEMENT_DEPTH: usize = 256;
 
@@ -14,7 +16,7 @@ pub fn text<'a>(node: Node, source: &'a str) -> &'a str {
 
 /// The expression inside any number of parentheses.
 pub fn unparen(mut n: Node) -> Node {
-    while n.kind() == "parenthesized_expression" {
+    while Kind::of(n) == Kind::ParenthesizedExpression {
         match n.named_child(0) {
             Some(inner) => n = inner,
             None => break,
@@ -39,23 +41,31 @@ pub trait Fields<'t> {
 
 impl<'t> Fields<'t> for Node<'t> {
     fn field(&self, name: &str) -> Option<Node<'t>> {
-        // Looked up on every step of every walk: a slot per (length, last byte) holds the one or
-        // two names that share it, so a lookup compares one or two short strings (a binary
-        // search over the sorted names compared about six, a few percent of `check`).
-        static IDS: std::sync::LazyLock<Vec<Vec<(&'static str, u16)>>> =
-            std::sync::LazyLock::new(|| {
-                let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
-                let mut slots = vec![Vec::new(); FIELD_SLOTS];
-                for id in 1..=language.field_count() as u16 {
-                    if let Some(name) = language.field_name_for_id(id) {
-                        slots[field_slot(name)].push((name, id));
-                    }
-                }
-                slots
-            });
-        let id = IDS[field_slot(name)].iter().find(|(n, _)| *n == name)?.1;
-        self.child_by_field_id(id)
+        self.child_by_field_id(field_id(name)?.get())
     }
+}
+
+/// The number of a field of the Go grammar, found without comparing `name` with every field
+/// name (as `Language::field_id_for_name` does, on each call).
+pub fn field_id(name: &str) -> Option<std::num::NonZeroU16> {
+    // Looked up on every step of every walk: a slot per (length, last byte) holds the one or
+    // two names that share it, so a lookup compares one or two short strings (a binary search
+    // over the sorted names compared about six, a few percent of `check`).
+    static IDS: std::sync::LazyLock<Vec<Vec<(&'static str, std::num::NonZeroU16)>>> =
+        std::sync::LazyLock::new(|| {
+            let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
+            let mut slots = vec![Vec::new(); FIELD_SLOTS];
+            for id in 1..=language.field_count() as u16 {
+                if let (Some(name), Some(id)) = (
+                    language.field_name_for_id(id),
+                    std::num::NonZeroU16::new(id),
+                ) {
+                    slots[field_slot(name)].push((name, id));
+                }
+            }
+            slots
+        });
+    Some(IDS[field_slot(name)].iter().find(|(n, _)| *n == name)?.1)
 }
 
 const FIELD_SLOTS: usize = 128;
@@ -192,11 +202,11 @@ impl TimeImport {
         let mut found = TimeImport::default();
         let mut cursor = root.walk();
         for decl in root.named_children(&mut cursor) {
-            if decl.kind() != "import_declaration" {
+            if Kind::of(decl) != Kind::ImportDeclaration {
                 continue;
             }
             walk(decl, |n| {
-                if n.kind() != "import_spec" {
+                if Kind::of(n) != Kind::ImportSpec {
                     return true;
                 }
                 let path = n.field("path").map(|p| text(p, source));
@@ -205,9 +215,11 @@ impl TimeImport {
                 }
                 match n.field("name") {
                     None => found.name = Some("time".to_string()),
-                    Some(alias) => match alias.kind() {
-                        "dot" => found.dot = true,
-                        "package_identifier" => found.name = Some(text(alias, source).to_string()),
+                    Some(alias) => match Kind::of(alias) {
+                        Kind::Dot => found.dot = true,
+                        Kind::PackageIdentifier => {
+                            found.name = Some(text(alias, source).to_string())
+                        }
                         _ => {} // `_ "time"` gives no name to call through
                     },
                 }

@@ -1,7 +1,7 @@
 //! The walk of a declaration's code: writes to package-level names, stopped and escaping
 //! ticker fields, tickers stored in fields, and calls, each with what makes it repeat.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -9,6 +9,7 @@ use tree_sitter::Node;
 use super::regrow::RegrowFinder;
 use super::repeat::{self, Pending, RepeatFinder};
 use super::*;
+use crate::analysis::kind::Kind;
 use crate::analysis::syntax::{self, text, Fields};
 
 impl SummaryContext<'_> {
@@ -18,7 +19,7 @@ impl SummaryContext<'_> {
     /// shadows the package-level one, so uses and calls are recorded as they come and those of
     /// local names dropped at the end.
     pub(super) fn walk_code(&self, decl: Node, base: usize, setup: bool, out: &mut DeclSummary) {
-        let receiver = (decl.kind() == "method_declaration")
+        let receiver = (Kind::of(decl) == Kind::MethodDeclaration)
             .then(|| {
                 out.methods
                     .first()
@@ -27,6 +28,8 @@ impl SummaryContext<'_> {
             .flatten();
         let mut walker = CodeWalker {
             ctx: self,
+            cursor: decl.walk(),
+            args: Vec::new(),
             locals: HashSet::new(),
             base,
             base_row: decl.start_position().row,
@@ -37,38 +40,34 @@ impl SummaryContext<'_> {
             compared_lengths: HashSet::new(),
             calls: HashSet::new(),
             pending_growth: Vec::new(),
-            regrow: RegrowFinder::default(),
             declarations: syntax::RecordedDeclarations::default(),
         };
         let mut mentions: Vec<u32> = Vec::new();
+        let mut regrow = RegrowFinder::default();
         let first_use = out.uses.len();
-        static VISITED: std::sync::LazyLock<syntax::KindSet> =
-            std::sync::LazyLock::new(|| syntax::KindSet::new(CodeWalker::KINDS));
-        static OPAQUE: std::sync::LazyLock<syntax::KindSet> =
-            std::sync::LazyLock::new(|| syntax::KindSet::new(CodeWalker::OPAQUE));
-        static COMPOSITE: std::sync::LazyLock<u16> = std::sync::LazyLock::new(|| {
-            let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
-            language.id_for_node_kind("composite_literal", true)
-        });
+        let source = self.source;
         syntax::walk_with_ancestors(decl, |n, ancestors| {
             // Punctuation and keywords: every kind the walk asks about is a named one.
             if !n.is_named() {
                 return false;
             }
-            walker.repeat.enter(n, ancestors);
-            if let Some(name) = mentioned_field(n, walker.ctx.source) {
-                mentions.push(super::name_hash(name));
-            } else if n.kind_id() == *COMPOSITE {
-                let types = super::positional_literal_types(n, walker.ctx.source);
-                mentions.extend(types.into_iter().map(super::name_hash));
+            let kind = Kind::of(n);
+            walker.repeat.enter(n, kind, ancestors);
+            match kind {
+                Kind::FieldIdentifier => mentions.push(super::name_hash(text(n, source))),
+                Kind::KeyedElement => mentions.extend(keyed_field(n, source).map(super::name_hash)),
+                Kind::CompositeLiteral => {
+                    let types = super::positional_literal_types(n, source);
+                    mentions.extend(types.into_iter().map(super::name_hash));
+                }
+                _ => {}
             }
-            if VISITED.contains(n) {
-                let kind = n.kind();
+            if CodeWalker::looks_at(kind) {
                 walker.declare(n, kind);
                 walker.visit(n, kind, ancestors, out);
-                walker.regrow.visit(n, ancestors, walker.ctx.source);
+                regrow.visit(n, kind, ancestors, source);
             }
-            !OPAQUE.contains(n)
+            !CodeWalker::is_opaque(kind)
         });
         // Whether each endless loop waits for events is known now that it has been walked.
         for (i, pending) in &walker.pending_growth {
@@ -89,10 +88,9 @@ impl SummaryContext<'_> {
             locals,
             unresolved_owners,
             compared_lengths,
-            regrow,
             ..
         } = walker;
-        out.regrown_slices.extend(regrow.finish());
+        out.regrown_slices.extend(regrow.finish(source));
         mentions.extend(out.field_mentions.iter());
         mentions.sort_unstable();
         mentions.dedup();
@@ -127,37 +125,23 @@ impl SummaryContext<'_> {
     }
 }
 
-/// The name `n` selects (`f` in `x.f`) or keys a composite literal with (`f` in `T{f: v}`).
-fn mentioned_field<'s>(n: Node, source: &'s str) -> Option<&'s str> {
-    static FIELD: std::sync::LazyLock<u16> = std::sync::LazyLock::new(|| {
-        let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
-        language.id_for_node_kind("field_identifier", true)
-    });
-    static KEY: std::sync::LazyLock<u16> = std::sync::LazyLock::new(|| {
-        let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
-        language.id_for_node_kind("keyed_element", true)
-    });
-    let id = n.kind_id();
-    if id == *FIELD {
-        return n.utf8_text(source.as_bytes()).ok();
-    }
-    // `f` in `T{f: v}`: a keyed element's first child, an identifier inside a literal element.
-    if id == *KEY {
-        let key = n.named_child(0)?;
-        let name = if key.kind() == "literal_element" {
-            key.named_child(0)?
-        } else {
-            key
-        };
-        return (name.kind() == "identifier")
-            .then(|| name.utf8_text(source.as_bytes()).ok())
-            .flatten();
-    }
-    None
+/// The field `f` a keyed element of a composite literal sets (`T{f: v}`): its key, an identifier
+/// (inside a literal element).
+fn keyed_field<'s>(element: Node, source: &'s str) -> Option<&'s str> {
+    let key = element.named_child(0)?;
+    let name = if Kind::of(key) == Kind::LiteralElement {
+        key.named_child(0)?
+    } else {
+        key
+    };
+    (Kind::of(name) == Kind::Identifier).then(|| text(name, source))
 }
 
-struct CodeWalker<'a> {
+struct CodeWalker<'a, 't> {
     ctx: &'a SummaryContext<'a>,
+    /// A cursor and a buffer for the children a node's record reads (a call's arguments).
+    cursor: tree_sitter::TreeCursor<'t>,
+    args: Vec<Node<'t>>,
     /// Every name declared inside the declaration (parameters, `:=`, `var`, `const`, range
     /// variables). Telling scopes apart is not worth it for this purpose.
     locals: HashSet<&'a str>,
@@ -173,8 +157,6 @@ struct CodeWalker<'a> {
     /// Package-level names whose length is compared (`len(m) < max`).
     compared_lengths: HashSet<NameRef>,
     calls: HashSet<SeenCall<'a>>,
-    /// Re-slices that may read past a slice's length.
-    regrow: RegrowFinder,
     /// Growth uses (by index in `uses`) and what repeats them, known when the walk ends.
     pending_growth: Vec<(usize, Pending)>,
     /// The variables declared so far in the walk, for the keys of its growth uses.
@@ -264,7 +246,7 @@ fn is_read_only_call(callee: &str) -> bool {
     .any(|p| callee.starts_with(p))
 }
 
-impl<'a> CodeWalker<'a> {
+impl<'a, 't> CodeWalker<'a, 't> {
     fn source(&self) -> &str {
         self.ctx.source
     }
@@ -332,91 +314,124 @@ impl<'a> CodeWalker<'a> {
     /// A package-level name: an identifier, or `pkg.Name` through an import. Until the walk
     /// ends, a local of the same name may still turn up: `walk_code` drops those uses then.
     fn global_ref(&self, n: Node) -> Option<NameRef> {
+        self.spelled_global(n).map(|(package, name)| NameRef {
+            package: package.map(str::to_string),
+            name: name.to_string(),
+        })
+    }
+
+    /// [`Self::global_ref`], borrowed from the source: (import, name).
+    fn spelled_global(&self, n: Node) -> Option<(Option<&'a str>, &'a str)> {
+        let source = self.ctx.source;
         let n = syntax::unparen(n);
-        match n.kind() {
-            "identifier" => {
-                let name = text(n, self.source());
-                (name != "_").then(|| NameRef {
-                    package: None,
-                    name: name.to_string(),
-                })
+        match Kind::of(n) {
+            Kind::Identifier => {
+                let name = text(n, source);
+                (name != "_").then_some((None, name))
             }
-            "selector_expression" => {
+            Kind::SelectorExpression => {
                 let operand = n.field("operand")?;
                 let field = n.field("field")?;
-                let local = text(operand, self.source());
-                (operand.kind() == "identifier" && self.ctx.imports.iter().any(|(l, _)| l == local))
-                    .then(|| NameRef {
-                        package: Some(local.to_string()),
-                        name: text(field, self.source()).to_string(),
-                    })
+                let local = text(operand, source);
+                (Kind::of(operand) == Kind::Identifier
+                    && self.ctx.imports.iter().any(|(l, _)| l == local))
+                .then(|| (Some(local), text(field, source)))
             }
             _ => None,
         }
     }
 
-    /// Notes the names `n` declares.
-    /// Every kind [`Self::declare`] or [`Self::visit`] looks at: the walk skips the others.
-    const KINDS: &'static [&'static str] = &[
-        "parameter_declaration",
-        "variadic_parameter_declaration",
-        "var_spec",
-        "const_spec",
-        "short_var_declaration",
-        "range_clause",
-        "receive_statement",
-        "assignment_statement",
-        "inc_statement",
-        "dec_statement",
-        "call_expression",
-        "unary_expression",
-        "return_statement",
-        "send_statement",
-        "keyed_element",
-        "literal_element",
-        "selector_expression",
-        "composite_literal",
-        "slice_expression",
-        "index_expression",
-    ];
+    /// `value` escapes at `at` when it names a package-level variable. A name declared in the
+    /// walk so far is a local, whose use `walk_code` would drop at the end: it is not recorded
+    /// (most values handed on are locals, and spelling each out cost more than the rest).
+    fn escape(&self, out: &mut DeclSummary, value: Node, at: Node) {
+        let Some((package, name)) = self.spelled_global(value) else {
+            return;
+        };
+        if self.locals.contains(package.unwrap_or(name)) {
+            return;
+        }
+        let target = NameRef {
+            package: package.map(str::to_string),
+            name: name.to_string(),
+        };
+        self.record(out, target, UseKind::Escape, at);
+    }
+
+    /// Every kind [`Self::declare`], [`Self::visit`] or [`RegrowFinder::visit`] looks at: the
+    /// walk skips the others.
+    fn looks_at(kind: Kind) -> bool {
+        matches!(
+            kind,
+            Kind::ParameterDeclaration
+                | Kind::VariadicParameterDeclaration
+                | Kind::VarSpec
+                | Kind::ConstSpec
+                | Kind::ShortVarDeclaration
+                | Kind::RangeClause
+                | Kind::ReceiveStatement
+                | Kind::AssignmentStatement
+                | Kind::IncStatement
+                | Kind::DecStatement
+                | Kind::CallExpression
+                | Kind::UnaryExpression
+                | Kind::ReturnStatement
+                | Kind::SendStatement
+                | Kind::KeyedElement
+                | Kind::LiteralElement
+                | Kind::SelectorExpression
+                | Kind::CompositeLiteral
+                | Kind::SliceExpression
+                | Kind::IndexExpression
+        )
+    }
 
     /// Kinds whose insides hold nothing the walk records: types (a name in a type is not a use
     /// of a variable) and string literals. The walk does not descend into them.
-    const OPAQUE: &'static [&'static str] = &[
-        "struct_type",
-        "interface_type",
-        "function_type",
-        "pointer_type",
-        "slice_type",
-        "array_type",
-        "map_type",
-        "channel_type",
-        "qualified_type",
-        "generic_type",
-        "type_parameter_list",
-        "interpreted_string_literal",
-        "raw_string_literal",
-    ];
+    fn is_opaque(kind: Kind) -> bool {
+        matches!(
+            kind,
+            Kind::StructType
+                | Kind::InterfaceType
+                | Kind::FunctionType
+                | Kind::PointerType
+                | Kind::SliceType
+                | Kind::ArrayType
+                | Kind::MapType
+                | Kind::ChannelType
+                | Kind::QualifiedType
+                | Kind::GenericType
+                | Kind::TypeParameterList
+                | Kind::InterpretedStringLiteral
+                | Kind::RawStringLiteral
+        )
+    }
 
-    fn declare(&mut self, n: Node, kind: &str) {
+    /// Notes the names `n` declares.
+    fn declare(&mut self, n: Node, kind: Kind) {
         let source = self.ctx.source;
         match kind {
-            "parameter_declaration"
-            | "variadic_parameter_declaration"
-            | "var_spec"
-            | "const_spec" => {
+            Kind::ParameterDeclaration
+            | Kind::VariadicParameterDeclaration
+            | Kind::VarSpec
+            | Kind::ConstSpec => {
+                static NAME: std::sync::LazyLock<Option<std::num::NonZeroU16>> =
+                    std::sync::LazyLock::new(|| syntax::field_id("name"));
+                let Some(field) = *NAME else {
+                    return;
+                };
                 let mut c = n.walk();
-                for name in n.children_by_field_name("name", &mut c) {
+                for name in n.children_by_field_id(field, &mut c) {
                     self.locals.insert(text(name, source));
                     // A parameter here is a function's (the walk skips function types); a
                     // constant is not a variable.
-                    if kind != "const_spec" {
+                    if kind != Kind::ConstSpec {
                         self.declarations.record(name);
                     }
                 }
             }
-            "short_var_declaration" | "range_clause" | "receive_statement" => {
-                let declares = kind == "short_var_declaration"
+            Kind::ShortVarDeclaration | Kind::RangeClause | Kind::ReceiveStatement => {
+                let declares = kind == Kind::ShortVarDeclaration
                     || n.children(&mut n.walk()).any(|c| c.kind() == ":=");
                 if declares {
                     if let Some(left) = n.field("left") {
@@ -433,53 +448,58 @@ impl<'a> CodeWalker<'a> {
     }
 
     /// Records what `n` does to package-level names and fields; `ancestors` ends with its parent.
-    fn visit(&mut self, n: Node, kind: &str, ancestors: &[Node], out: &mut DeclSummary) {
+    fn visit(&mut self, n: Node<'t>, kind: Kind, ancestors: &[Node<'t>], out: &mut DeclSummary) {
         match kind {
-            "assignment_statement" => self.assignment(n, ancestors, out),
-            "inc_statement" | "dec_statement" => {
-                if let Some(index) = n.named_child(0).filter(|c| c.kind() == "index_expression") {
+            Kind::AssignmentStatement => self.assignment(n, ancestors, out),
+            Kind::IncStatement | Kind::DecStatement => {
+                let index = n.named_child(0);
+                if let Some(index) = index.filter(|c| Kind::of(*c) == Kind::IndexExpression) {
                     if let Some(t) = index.field("operand").and_then(|o| self.global_ref(o)) {
                         let key = index.field("index");
                         self.record_growth(out, t, UseKind::IndexSet, n, key, ancestors);
                     }
                 }
             }
-            "call_expression" => self.call(n, ancestors, out),
-            "unary_expression" if n.child(0).is_some_and(|op| op.kind() == "&") => {
-                if let Some(t) = n.field("operand").and_then(|o| self.global_ref(o)) {
-                    self.record(out, t, UseKind::Escape, n);
+            Kind::CallExpression => self.call(n, ancestors, out),
+            Kind::UnaryExpression if n.child(0).is_some_and(|op| op.kind() == "&") => {
+                if let Some(operand) = n.field("operand") {
+                    self.escape(out, operand, n);
                 }
             }
-            "return_statement"
-            | "short_var_declaration"
-            | "send_statement"
-            | "keyed_element"
-            | "literal_element" => self.escapes_in(n, out),
-            "selector_expression" => self.field_use(n, ancestors, out),
-            "composite_literal" => self.literal_tickers(n, out),
+            Kind::ReturnStatement
+            | Kind::ShortVarDeclaration
+            | Kind::SendStatement
+            | Kind::KeyedElement
+            | Kind::LiteralElement => self.escapes_in(n, kind, out),
+            Kind::SelectorExpression => self.field_use(n, ancestors, out),
+            Kind::CompositeLiteral => self.literal_tickers(n, out),
             _ => {}
         }
     }
 
     /// Values handed over whole (returned, aliased, sent, put in a literal) escape.
-    fn escapes_in(&self, n: Node, out: &mut DeclSummary) {
-        let values: Vec<Node> = match n.kind() {
-            "short_var_declaration" => n
-                .field("right")
-                .map(|r| r.named_children(&mut r.walk()).collect())
-                .unwrap_or_default(),
-            "return_statement" => n
-                .named_child(0)
-                .map(|l| l.named_children(&mut l.walk()).collect())
-                .unwrap_or_default(),
-            "send_statement" => n.field("value").into_iter().collect(),
-            _ => n.named_children(&mut n.walk()).collect(),
-        };
-        for v in values {
-            if let Some(t) = self.global_ref(v) {
-                self.record(out, t, UseKind::Escape, v);
+    fn escapes_in(&mut self, n: Node<'t>, kind: Kind, out: &mut DeclSummary) {
+        let list = match kind {
+            Kind::ShortVarDeclaration => n.field("right"),
+            Kind::ReturnStatement => n.named_child(0),
+            Kind::SendStatement => {
+                if let Some(v) = n.field("value") {
+                    self.escape(out, v, v);
+                }
+                return;
             }
+            _ => Some(n),
+        };
+        let Some(list) = list.filter(|l| l.named_child_count() > 0) else {
+            return;
+        };
+        let mut values = std::mem::take(&mut self.args);
+        values.clear();
+        values.extend(list.named_children(&mut self.cursor));
+        for &v in &values {
+            self.escape(out, v, v);
         }
+        self.args = values;
     }
 
     fn assignment(&mut self, n: Node, ancestors: &[Node], out: &mut DeclSummary) {
@@ -497,7 +517,7 @@ impl<'a> CodeWalker<'a> {
             // field f; `append(x.f[:i], ...)` removes from it. A receiver named like an import
             // (`fs`) is still a variable here.
             if plain && value.is_some_and(|v| self.adds_by_append(v)) {
-                let list = if target.kind() == "index_expression" {
+                let list = if Kind::of(*target) == Kind::IndexExpression {
                     target.field("operand")
                 } else {
                     Some(*target)
@@ -516,12 +536,12 @@ impl<'a> CodeWalker<'a> {
                     }
                     _ => self.record(out, t, UseKind::Reassign, n),
                 }
-            } else if target.kind() == "index_expression" {
+            } else if Kind::of(*target) == Kind::IndexExpression {
                 if let Some(t) = target.field("operand").and_then(|o| self.global_ref(o)) {
                     let key = target.field("index");
                     self.record_growth(out, t, UseKind::IndexSet, n, key, ancestors);
                 }
-            } else if target.kind() == "selector_expression" {
+            } else if Kind::of(*target) == Kind::SelectorExpression {
                 if let Some(v) = value.filter(|v| self.is_new_ticker(*v)) {
                     let field = target
                         .field("field")
@@ -540,9 +560,7 @@ impl<'a> CodeWalker<'a> {
             }
             // The right-hand side aliases a global: `other = sessions`.
             if let Some(v) = value {
-                if let Some(t) = self.global_ref(v) {
-                    self.record(out, t, UseKind::Escape, v);
-                }
+                self.escape(out, v, v);
             }
         }
     }
@@ -551,20 +569,20 @@ impl<'a> CodeWalker<'a> {
     /// removes).
     fn adds_by_append(&self, value: Node) -> bool {
         let value = syntax::unparen(value);
-        value.kind() == "call_expression"
+        Kind::of(value) == Kind::CallExpression
             && value
                 .field("function")
                 .is_some_and(|f| text(f, self.source()) == "append")
             && value
                 .field("arguments")
                 .and_then(|a| a.named_child(0))
-                .is_some_and(|first| syntax::unparen(first).kind() != "slice_expression")
+                .is_some_and(|first| Kind::of(syntax::unparen(first)) != Kind::SliceExpression)
     }
 
     /// `f` of `x.f`.
     fn field_name(&self, n: Node) -> Option<String> {
         let n = syntax::unparen(n);
-        (n.kind() == "selector_expression")
+        (Kind::of(n) == Kind::SelectorExpression)
             .then(|| n.field("field"))
             .flatten()
             .map(|f| text(f, self.source()).to_string())
@@ -572,7 +590,7 @@ impl<'a> CodeWalker<'a> {
 
     /// `append(x, ...)` where x is spelled exactly as the assignment's target.
     fn is_append_to(&self, value: Node, target: Node) -> bool {
-        value.kind() == "call_expression"
+        Kind::of(value) == Kind::CallExpression
             && value
                 .field("function")
                 .is_some_and(|f| text(f, self.source()) == "append")
@@ -583,14 +601,15 @@ impl<'a> CodeWalker<'a> {
     }
 
     fn is_new_ticker(&self, n: Node) -> bool {
-        n.kind() == "call_expression" && self.ctx.time.is_call_of(n, self.source(), "NewTicker")
+        Kind::of(n) == Kind::CallExpression
+            && self.ctx.time.is_call_of(n, self.source(), "NewTicker")
     }
 
     /// The struct type of `x` in `x.f`: the method's receiver type when `x` is the receiver.
     /// Otherwise a local whose declaration spells its type (`x := &T{}`, `var x T`, `x *T`),
     /// which `walk_code` fills in as ticker field `index` once the walk is over.
     fn owner_type(&mut self, operand: Node, index: usize) -> Option<String> {
-        if operand.kind() != "identifier" {
+        if Kind::of(operand) != Kind::Identifier {
             return None;
         }
         let name = text(operand, self.ctx.source);
@@ -603,15 +622,30 @@ impl<'a> CodeWalker<'a> {
         None
     }
 
-    fn call(&mut self, n: Node, ancestors: &[Node], out: &mut DeclSummary) {
-        let source = self.ctx.source;
+    fn call(&mut self, n: Node<'t>, ancestors: &[Node<'t>], out: &mut DeclSummary) {
         let Some(callee) = n.field("function") else {
             return;
         };
-        let args: Vec<Node> = n
-            .field("arguments")
-            .map(|a| a.named_children(&mut a.walk()).collect())
-            .unwrap_or_default();
+        // Every call comes here: its arguments are read with the walk's one cursor, into a
+        // buffer that is reused.
+        let mut args = std::mem::take(&mut self.args);
+        args.clear();
+        if let Some(list) = n.field("arguments").filter(|a| a.named_child_count() > 0) {
+            args.extend(list.named_children(&mut self.cursor));
+        }
+        self.call_with(n, callee, &args, ancestors, out);
+        self.args = args;
+    }
+
+    fn call_with(
+        &mut self,
+        n: Node<'t>,
+        callee: Node<'t>,
+        args: &[Node<'t>],
+        ancestors: &[Node<'t>],
+        out: &mut DeclSummary,
+    ) {
+        let source = self.ctx.source;
         let callee_text = text(callee, source);
         match callee_text {
             "delete" | "clear" => {
@@ -622,7 +656,7 @@ impl<'a> CodeWalker<'a> {
             }
             "len" => {
                 let compared = ancestors.last().is_some_and(|p| {
-                    p.kind() == "binary_expression"
+                    Kind::of(*p) == Kind::BinaryExpression
                         && p.field("operator").is_some_and(|op| {
                             matches!(text(op, source), "<" | "<=" | ">" | ">=" | "==")
                         })
@@ -638,26 +672,30 @@ impl<'a> CodeWalker<'a> {
             }
             _ => {}
         }
-        if callee.kind() == "selector_expression" {
+        if Kind::of(callee) == Kind::SelectorExpression {
             let method = callee.field("field").map(|f| text(f, source)).unwrap_or("");
-            if let Some(t) = callee.field("operand").and_then(|o| self.global_ref(o)) {
-                match method {
-                    "Store" | "LoadOrStore" => {
-                        let key = args.first().copied();
-                        self.record_growth(out, t, UseKind::Store, n, key, ancestors);
-                    }
-                    "Delete" | "LoadAndDelete" | "Swap" | "CompareAndDelete" | "CompareAndSwap"
-                    | "Clear" => self.record(out, t, UseKind::Remove, n),
-                    _ => {}
+            let kind = match method {
+                "Store" | "LoadOrStore" => Some(UseKind::Store),
+                "Delete" | "LoadAndDelete" | "Swap" | "CompareAndDelete" | "CompareAndSwap"
+                | "Clear" => Some(UseKind::Remove),
+                _ => None,
+            };
+            let target = kind
+                .and_then(|_| callee.field("operand"))
+                .and_then(|o| self.global_ref(o));
+            match (kind, target) {
+                (Some(UseKind::Store), Some(t)) => {
+                    let key = args.first().copied();
+                    self.record_growth(out, t, UseKind::Store, n, key, ancestors);
                 }
+                (Some(kind), Some(t)) => self.record(out, t, kind, n),
+                _ => {}
             }
         }
-        self.record_call(callee, &args);
+        self.record_call(callee, args);
         if !is_read_only_call(callee_text) {
-            for arg in args {
-                if let Some(t) = self.global_ref(arg) {
-                    self.record(out, t, UseKind::Escape, arg);
-                }
+            for &arg in args {
+                self.escape(out, arg, arg);
             }
         }
     }
@@ -667,21 +705,21 @@ impl<'a> CodeWalker<'a> {
     /// Every call of a declaration comes here: the names stay borrowed until the walk ends.
     fn record_call(&mut self, callee: Node, args: &[Node]) {
         let source: &'a str = self.ctx.source;
-        let (package, name, method) = match callee.kind() {
-            "identifier" => {
+        let (package, name, method) = match Kind::of(callee) {
+            Kind::Identifier => {
                 let name = text(callee, source);
                 if PREDECLARED_CALLS.contains(&name) {
                     return;
                 }
                 (None, name, false)
             }
-            "selector_expression" => {
+            Kind::SelectorExpression => {
                 let (Some(operand), Some(field)) = (callee.field("operand"), callee.field("field"))
                 else {
                     return;
                 };
                 let local = text(operand, source);
-                let is_import = operand.kind() == "identifier"
+                let is_import = Kind::of(operand) == Kind::Identifier
                     && self.ctx.imports.iter().any(|(l, _)| l == local);
                 let field = text(field, source);
                 if is_import {
@@ -708,7 +746,7 @@ impl<'a> CodeWalker<'a> {
         let Some(operand) = n.field("operand") else {
             return;
         };
-        if operand.kind() == "selector_expression"
+        if Kind::of(operand) == Kind::SelectorExpression
             && n.field("field")
                 .is_some_and(|f| text(f, self.source()) == "Stop")
         {
@@ -722,16 +760,19 @@ impl<'a> CodeWalker<'a> {
         let Some((&parent, above)) = ancestors.split_last() else {
             return;
         };
-        let handed_over = match parent.kind() {
-            "argument_list" | "expression_list" | "keyed_element" | "literal_element" => {
+        let handed_over = match Kind::of(parent) {
+            Kind::ArgumentList
+            | Kind::ExpressionList
+            | Kind::KeyedElement
+            | Kind::LiteralElement => {
                 // On the left of an assignment it is written, not handed over.
-                !(parent.kind() == "expression_list"
+                !(Kind::of(parent) == Kind::ExpressionList
                     && above
                         .last()
                         .is_some_and(|gp| gp.field("left") == Some(parent)))
             }
-            "send_statement" | "return_statement" => true,
-            "unary_expression" => parent.child(0).is_some_and(|op| op.kind() == "&"),
+            Kind::SendStatement | Kind::ReturnStatement => true,
+            Kind::UnaryExpression => parent.child(0).is_some_and(|op| op.kind() == "&"),
             _ => false,
         };
         if handed_over {
@@ -752,13 +793,13 @@ impl<'a> CodeWalker<'a> {
         };
         let mut cursor = body.walk();
         for element in body.named_children(&mut cursor) {
-            if element.kind() != "keyed_element" {
+            if Kind::of(element) != Kind::KeyedElement {
                 continue;
             }
             let (Some(key), Some(value)) = (element.named_child(0), element.named_child(1)) else {
                 continue;
             };
-            let value = if value.kind() == "literal_element" {
+            let value = if Kind::of(value) == Kind::LiteralElement {
                 value.named_child(0).unwrap_or(value)
             } else {
                 value

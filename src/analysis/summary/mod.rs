@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use tree_sitter::{Node, Tree};
 
+use super::kind::Kind;
 use super::syntax::{self, text, Fields};
 use super::types::TypeExpr;
 
@@ -254,12 +255,12 @@ impl FileSummary {
         let mut cursor = root.walk();
         for decl in root.named_children(&mut cursor) {
             if !matches!(
-                decl.kind(),
-                "type_declaration"
-                    | "var_declaration"
-                    | "const_declaration"
-                    | "function_declaration"
-                    | "method_declaration"
+                Kind::of(decl),
+                Kind::TypeDeclaration
+                    | Kind::VarDeclaration
+                    | Kind::ConstDeclaration
+                    | Kind::FunctionDeclaration
+                    | Kind::MethodDeclaration
             ) {
                 continue;
             }
@@ -371,12 +372,12 @@ fn header(root: Node, source: &str) -> (Option<String>, Vec<(String, String)>) {
     let mut imports = Vec::new();
     let mut cursor = root.walk();
     for decl in root.named_children(&mut cursor) {
-        match decl.kind() {
-            "package_clause" => {
+        match Kind::of(decl) {
+            Kind::PackageClause => {
                 package = decl.named_child(0).map(|n| text(n, source).to_string());
             }
-            "import_declaration" => syntax::walk(decl, |n| {
-                if n.kind() != "import_spec" {
+            Kind::ImportDeclaration => syntax::walk(decl, |n| {
+                if Kind::of(n) != Kind::ImportSpec {
                     return true;
                 }
                 let Some(path) = n.field("path") else {
@@ -384,7 +385,7 @@ fn header(root: Node, source: &str) -> (Option<String>, Vec<(String, String)>) {
                 };
                 let path = text(path, source).trim_matches(|c| c == '"' || c == '`');
                 let local = match n.field("name") {
-                    Some(alias) if alias.kind() == "package_identifier" => {
+                    Some(alias) if Kind::of(alias) == Kind::PackageIdentifier => {
                         text(alias, source).to_string()
                     }
                     Some(_) => return false, // `.` and `_` give no name

@@ -12,13 +12,32 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
+use crate::analysis::kind::Kind;
 use crate::analysis::syntax::{text, unparen, Fields};
 
 /// Collects, over one walk of a declaration, the re-slices whose end it cannot bound.
 #[derive(Default)]
-pub struct RegrowFinder {
+pub struct RegrowFinder<'t> {
     /// (last name, operand, end) of each `x[:end]` not bounded where it stands.
     candidates: Vec<(String, String, String)>,
+    /// (operand, expression) pairs a re-slice's start shows to be at most `len(operand)`.
+    starts: Vec<(String, String)>,
+    /// The nodes that may bound or change an end, read only if some re-slice needs them (most
+    /// declarations have none, and spelling out every index and assignment cost a few
+    /// percent of `check`).
+    facts: Vec<Fact<'t>>,
+}
+
+enum Fact<'t> {
+    /// An index expression, a call (of `min`), `n := copy(...)`, an assignment or `n--`.
+    Node(Node<'t>, Kind),
+    /// `counter++`, in the innermost `for` statement around it, if any.
+    Increment(Node<'t>, Option<Node<'t>>),
+}
+
+/// What the facts of a declaration prove.
+#[derive(Default)]
+struct Proofs {
     /// (operand, expression) pairs the declaration shows to be at most `len(operand)`.
     within: HashSet<(String, String)>,
     /// (operand, counter) for each `counter++` inside a `range` over operand.
@@ -27,72 +46,28 @@ pub struct RegrowFinder {
     tainted: HashSet<String>,
 }
 
-impl RegrowFinder {
+impl<'t> RegrowFinder<'t> {
     /// Looks at `n`, whose ancestors (innermost last) are given.
-    pub fn visit(&mut self, n: Node, ancestors: &[Node], source: &str) {
-        match n.kind() {
-            "slice_expression" => self.slice(n, ancestors, source),
-            "index_expression" => {
-                if let (Some(o), Some(i)) = (n.field("operand"), n.field("index")) {
-                    self.within.insert((spelled(o, source), spelled(i, source)));
-                }
-            }
-            "call_expression" => {
-                // `min(n, len(x))` is at most `len(x)`.
-                let is_min = n
-                    .field("function")
-                    .is_some_and(|f| text(f, source) == "min");
-                if let Some(args) = n.field("arguments").filter(|_| is_min) {
-                    let whole = spelled(n, source);
-                    for a in args.named_children(&mut args.walk()) {
-                        if let Some(x) = length_of(&spelled(a, source)) {
-                            self.within.insert((x.to_string(), whole.clone()));
-                        }
-                    }
-                }
-            }
-            "short_var_declaration" => {
-                // `n := copy(x, ...)`: at most `len(x)`.
-                let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
+    pub fn visit(&mut self, n: Node<'t>, kind: Kind, ancestors: &[Node<'t>], source: &str) {
+        match kind {
+            Kind::SliceExpression => self.slice(n, ancestors, source),
+            Kind::IndexExpression
+            | Kind::CallExpression
+            | Kind::ShortVarDeclaration
+            | Kind::AssignmentStatement
+            | Kind::DecStatement => self.facts.push(Fact::Node(n, kind)),
+            Kind::IncStatement => {
+                let Some(counter) = n
+                    .named_child(0)
+                    .filter(|c| Kind::of(*c) == Kind::Identifier)
+                else {
                     return;
                 };
-                let (Some(id), Some(value)) = (left.named_child(0), right.named_child(0)) else {
-                    return;
-                };
-                let copied_into = (value.kind() == "call_expression"
-                    && value
-                        .field("function")
-                        .is_some_and(|f| text(f, source) == "copy"))
-                .then(|| value.field("arguments").and_then(|a| a.named_child(0)))
-                .flatten();
-                if let Some(dst) = copied_into {
-                    let dst = spelled(dst, source);
-                    let dst = dst.split('[').next().unwrap_or(&dst).to_string();
-                    self.within.insert((dst, text(id, source).to_string()));
-                }
-            }
-            "inc_statement" => {
-                let Some(counter) = n.named_child(0).filter(|c| c.kind() == "identifier") else {
-                    return;
-                };
-                let counter = text(counter, source).to_string();
-                match ranged_over(ancestors, source) {
-                    Some(list) => {
-                        self.counted.insert((list, counter));
-                    }
-                    None => {
-                        self.tainted.insert(counter);
-                    }
-                }
-            }
-            "assignment_statement" | "dec_statement" => {
-                if let Some(left) = n.field("left").or_else(|| n.named_child(0)) {
-                    for id in left.named_children(&mut left.walk()).chain(Some(left)) {
-                        if id.kind() == "identifier" {
-                            self.tainted.insert(text(id, source).to_string());
-                        }
-                    }
-                }
+                let around = ancestors
+                    .iter()
+                    .rev()
+                    .find(|a| Kind::of(**a) == Kind::ForStatement);
+                self.facts.push(Fact::Increment(counter, around.copied()));
             }
             _ => {}
         }
@@ -106,14 +81,14 @@ impl RegrowFinder {
         if let Some(start) = n.field("start") {
             // `x[i+1:]` shows `i+1`, and so `i`, within the length.
             let start = unparen(start);
-            self.within.insert((x.clone(), spelled(start, source)));
-            if start.kind() == "binary_expression"
+            self.starts.push((x.clone(), spelled(start, source)));
+            if Kind::of(start) == Kind::BinaryExpression
                 && start
                     .field("operator")
                     .is_some_and(|op| text(op, source) == "+")
             {
                 if let Some(l) = start.field("left") {
-                    self.within.insert((x.clone(), spelled(l, source)));
+                    self.starts.push((x.clone(), spelled(l, source)));
                 }
             }
         }
@@ -125,7 +100,7 @@ impl RegrowFinder {
         // A capacity (`x[a:b:c]`) limits later appends; only the end can read past the length.
         let bounded = e == "0"
             || e == own_len
-            || e.starts_with(&format!("{own_len}-")) && end.kind() == "binary_expression"
+            || e.starts_with(&format!("{own_len}-")) && Kind::of(end) == Kind::BinaryExpression
             || guarded(ancestors, &x, &e, source)
             || deletes(ancestors, n, source);
         if bounded {
@@ -137,13 +112,25 @@ impl RegrowFinder {
     }
 
     /// The last names of the slices the declaration may re-grow, one per expression.
-    pub fn finish(self) -> Vec<String> {
+    pub fn finish(self, source: &str) -> Vec<String> {
         let RegrowFinder {
             candidates,
+            starts,
+            facts,
+        } = self;
+        if candidates.is_empty() {
+            return Vec::new();
+        }
+        let mut proofs = Proofs::default();
+        proofs.within.extend(starts);
+        for fact in facts {
+            proofs.learn(fact, source);
+        }
+        let Proofs {
             within,
             counted,
             tainted,
-        } = self;
+        } = proofs;
         candidates
             .into_iter()
             .filter(|(_, x, e)| {
@@ -159,6 +146,73 @@ impl RegrowFinder {
             })
             .map(|(name, _, _)| name)
             .collect()
+    }
+}
+
+impl Proofs {
+    fn learn(&mut self, fact: Fact, source: &str) {
+        let (n, kind) = match fact {
+            Fact::Node(n, kind) => (n, kind),
+            Fact::Increment(counter, around) => {
+                let counter = text(counter, source).to_string();
+                match around.and_then(|f| ranged_over(f, source)) {
+                    Some(list) => self.counted.insert((list, counter)),
+                    None => self.tainted.insert(counter),
+                };
+                return;
+            }
+        };
+        match kind {
+            Kind::IndexExpression => {
+                if let (Some(o), Some(i)) = (n.field("operand"), n.field("index")) {
+                    self.within.insert((spelled(o, source), spelled(i, source)));
+                }
+            }
+            Kind::CallExpression => {
+                // `min(n, len(x))` is at most `len(x)`.
+                let is_min = n
+                    .field("function")
+                    .is_some_and(|f| text(f, source) == "min");
+                if let Some(args) = n.field("arguments").filter(|_| is_min) {
+                    let whole = spelled(n, source);
+                    for a in args.named_children(&mut args.walk()) {
+                        if let Some(x) = length_of(&spelled(a, source)) {
+                            self.within.insert((x.to_string(), whole.clone()));
+                        }
+                    }
+                }
+            }
+            Kind::ShortVarDeclaration => {
+                // `n := copy(x, ...)`: at most `len(x)`.
+                let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
+                    return;
+                };
+                let (Some(id), Some(value)) = (left.named_child(0), right.named_child(0)) else {
+                    return;
+                };
+                let copied_into = (Kind::of(value) == Kind::CallExpression
+                    && value
+                        .field("function")
+                        .is_some_and(|f| text(f, source) == "copy"))
+                .then(|| value.field("arguments").and_then(|a| a.named_child(0)))
+                .flatten();
+                if let Some(dst) = copied_into {
+                    let dst = spelled(dst, source);
+                    let dst = dst.split('[').next().unwrap_or(&dst).to_string();
+                    self.within.insert((dst, text(id, source).to_string()));
+                }
+            }
+            Kind::AssignmentStatement | Kind::DecStatement => {
+                if let Some(left) = n.field("left").or_else(|| n.named_child(0)) {
+                    for id in left.named_children(&mut left.walk()).chain(Some(left)) {
+                        if Kind::of(id) == Kind::Identifier {
+                            self.tainted.insert(text(id, source).to_string());
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -222,25 +276,21 @@ fn deletes(ancestors: &[Node], n: Node, source: &str) -> bool {
     let [.., call, args] = ancestors else {
         return false;
     };
-    call.kind() == "call_expression"
+    Kind::of(*call) == Kind::CallExpression
         && call
             .field("function")
             .is_some_and(|f| text(f, source) == "append")
         && args.named_child(0) == Some(n)
         && args
             .named_child(1)
-            .is_some_and(|rest| rest.kind() == "variadic_argument")
+            .is_some_and(|rest| Kind::of(rest) == Kind::VariadicArgument)
 }
 
-/// The slice a `range` around the innermost loop walks over, if it is one.
-fn ranged_over(ancestors: &[Node], source: &str) -> Option<String> {
-    let for_statement = ancestors
-        .iter()
-        .rev()
-        .find(|a| a.kind() == "for_statement")?;
+/// The slice the `range` of `for_statement` walks over, if it has one.
+fn ranged_over(for_statement: Node, source: &str) -> Option<String> {
     let clause = for_statement
         .named_children(&mut for_statement.walk())
-        .find(|c| c.kind() == "range_clause")?;
+        .find(|c| Kind::of(*c) == Kind::RangeClause)?;
     clause.field("right").map(|r| spelled(r, source))
 }
 
@@ -254,10 +304,10 @@ mod tests {
         let tree = crate::analysis::parse(&src);
         let mut finder = RegrowFinder::default();
         syntax::walk_with_ancestors(tree.root_node(), |n, ancestors| {
-            finder.visit(n, ancestors, &src);
+            finder.visit(n, Kind::of(n), ancestors, &src);
             true
         });
-        finder.finish()
+        finder.finish(&src)
     }
 
     #[test]

@@ -6,11 +6,12 @@
 //! Everything here is found in one declaration's syntax; following calls across declarations
 //! and files is the check's business, from the [`Call`]s recorded here.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use tree_sitter::Node;
 
 use super::NameRef;
+use crate::analysis::kind::Kind;
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::types::TypeExpr;
 
@@ -161,39 +162,6 @@ pub struct Pending {
     chain: Option<usize>,
     base: (Option<Repeat>, bool),
 }
-/// Node kinds by number: [`RepeatFinder::enter`] runs for every node and asks one kind each.
-struct Kinds {
-    literal: u16,
-    function: u16,
-    method: u16,
-    for_statement: u16,
-    block: u16,
-    receive: u16,
-    unary: u16,
-    call: u16,
-    list: u16,
-    short_var: u16,
-    assignment: u16,
-}
-
-static KINDS: std::sync::LazyLock<Kinds> = std::sync::LazyLock::new(|| {
-    let go: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
-    let id = |k: &str| go.id_for_node_kind(k, true);
-    Kinds {
-        literal: id("func_literal"),
-        function: id("function_declaration"),
-        method: id("method_declaration"),
-        for_statement: id("for_statement"),
-        block: id("block"),
-        receive: id("receive_statement"),
-        unary: id("unary_expression"),
-        call: id("call_expression"),
-        list: id("expression_list"),
-        short_var: id("short_var_declaration"),
-        assignment: id("assignment_statement"),
-    }
-});
-
 impl<'a> RepeatFinder<'a> {
     pub fn new(source: &'a str, imports: &'a [(String, String)]) -> RepeatFinder<'a> {
         RepeatFinder {
@@ -207,9 +175,17 @@ impl<'a> RepeatFinder<'a> {
     }
 
     /// The walk reached `node`, below `ancestors` (the declaration first, its parent last).
-    pub fn enter(&mut self, node: Node, ancestors: &[Node]) {
+    pub fn enter(&mut self, node: Node, kind: Kind, ancestors: &[Node]) {
+        // A name settles nothing, waits for nothing and holds nothing: the path needs no
+        // entry for it (the next node's truncation drops the parent's siblings' entries).
+        if matches!(
+            kind,
+            Kind::Identifier | Kind::FieldIdentifier | Kind::TypeIdentifier | Kind::Comment
+        ) {
+            return;
+        }
         self.path.truncate(ancestors.len());
-        let frame = self.frame(node, ancestors);
+        let frame = self.frame(node, kind, ancestors);
         let outer = self.path.last().copied().unwrap_or_default();
         let inherited = if frame.settled.is_some() {
             None
@@ -236,7 +212,7 @@ impl<'a> RepeatFinder<'a> {
             chain,
             waited_loop,
         });
-        if let Some(id) = waited_loop.filter(|_| self.waits(node, ancestors)) {
+        if let Some(id) = waited_loop.filter(|_| self.waits(node, kind, ancestors)) {
             self.event_loops.insert(id);
         }
     }
@@ -271,12 +247,10 @@ impl<'a> RepeatFinder<'a> {
 
     /// `ancestors` are `n`'s, its parent last: `Node::parent` searches down from the root, and
     /// this runs for every node of every declaration.
-    fn frame(&mut self, n: Node, ancestors: &[Node]) -> Frame {
+    fn frame(&mut self, n: Node, kind: Kind, ancestors: &[Node]) -> Frame {
         let parent = ancestors.last().copied();
-        let k = &*KINDS;
-        let kind = n.kind_id();
-        if kind == k.block {
-            let Some(for_stmt) = parent.filter(|p| p.kind_id() == k.for_statement) else {
+        if kind == Kind::Block {
+            let Some(for_stmt) = parent.filter(|p| Kind::of(*p) == Kind::ForStatement) else {
                 return Frame::default();
             };
             if for_stmt.field("body") != Some(n) {
@@ -285,13 +259,13 @@ impl<'a> RepeatFinder<'a> {
             let mut cursor = for_stmt.walk();
             let header = for_stmt
                 .named_children(&mut cursor)
-                .find(|c| c.kind_id() != k.block && c.kind() != "comment");
+                .find(|c| !matches!(Kind::of(*c), Kind::Block | Kind::Comment));
             match header {
                 None => Frame {
                     endless_body: Some(for_stmt.id()),
                     ..Frame::default()
                 },
-                Some(h) if h.kind() == "range_clause" => {
+                Some(h) if Kind::of(h) == Kind::RangeClause => {
                     let channel = h.field("right").is_some_and(|r| {
                         let around = &ancestors[..ancestors.len() - 1];
                         is_declared_channel(r, for_stmt, around, self.source)
@@ -303,7 +277,7 @@ impl<'a> RepeatFinder<'a> {
                 }
                 Some(_) => Frame::default(),
             }
-        } else if kind == k.literal {
+        } else if kind == Kind::FuncLiteral {
             let settled = if is_handler(n, self.source, self.imports) {
                 Some((Some(Repeat::Request), false))
             } else if self.runs_once(ancestors) {
@@ -316,14 +290,14 @@ impl<'a> RepeatFinder<'a> {
                 boundary: true,
                 ..Frame::default()
             }
-        } else if kind == k.function || kind == k.method {
+        } else if kind == Kind::FunctionDeclaration || kind == Kind::MethodDeclaration {
             let request = is_handler(n, self.source, self.imports);
             Frame {
                 settled: Some((request.then_some(Repeat::Request), false)),
                 boundary: true,
                 ..Frame::default()
             }
-        } else if kind == k.for_statement {
+        } else if kind == Kind::ForStatement {
             Frame {
                 boundary: true,
                 ..Frame::default()
@@ -336,31 +310,31 @@ impl<'a> RepeatFinder<'a> {
     /// A node that waits for something from outside: a receive whose value is kept
     /// (`m := <-in`, `case m := <-in:`; a bare `<-done` waits for a signal, as a worker or a
     /// fixed-point loop does), or a call of an [`EVENT_SOURCES`] method.
-    fn waits(&self, n: Node, ancestors: &[Node]) -> bool {
-        let k = &*KINDS;
-        let kind = n.kind_id();
-        if kind == k.receive {
+    fn waits(&self, n: Node, kind: Kind, ancestors: &[Node]) -> bool {
+        if kind == Kind::ReceiveStatement {
             return n.field("left").is_some();
         }
-        if kind == k.unary {
+        if kind == Kind::UnaryExpression {
             let receives = n
                 .field("operator")
                 .is_some_and(|op| text(op, self.source) == "<-");
             let kept = match ancestors {
                 [.., statement, list] => {
-                    list.kind_id() == k.list
-                        && (statement.kind_id() == k.short_var
-                            || statement.kind_id() == k.assignment)
+                    Kind::of(*list) == Kind::ExpressionList
+                        && matches!(
+                            Kind::of(*statement),
+                            Kind::ShortVarDeclaration | Kind::AssignmentStatement
+                        )
                         && statement.field("right") == Some(*list)
                 }
                 _ => false,
             };
             return receives && kept;
         }
-        if kind == k.call {
+        if kind == Kind::CallExpression {
             return n
                 .field("function")
-                .filter(|f| f.kind() == "selector_expression")
+                .filter(|f| Kind::of(*f) == Kind::SelectorExpression)
                 .and_then(|f| f.field("field"))
                 .is_some_and(|m| EVENT_SOURCES.contains(&text(m, self.source)));
         }
@@ -373,7 +347,7 @@ impl<'a> RepeatFinder<'a> {
         let [.., call, args] = ancestors else {
             return false;
         };
-        if args.kind() != "argument_list" {
+        if Kind::of(*args) != Kind::ArgumentList {
             return false;
         }
         let callee = call.field("function").map(|f| text(f, self.source));
@@ -459,12 +433,16 @@ fn is_declared_channel(expr: Node, loop_stmt: Node, around: &[Node], source: &st
 /// A function or literal that serves HTTP requests: `ServeHTTP`, or a parameter of type
 /// `http.ResponseWriter` or `*http.Request`.
 pub fn is_handler(func: Node, source: &str, imports: &[(String, String)]) -> bool {
-    if func.kind() == "method_declaration"
+    if Kind::of(func) == Kind::MethodDeclaration
         && func
             .field("name")
             .is_some_and(|n| text(n, source) == "ServeHTTP")
     {
         return true;
+    }
+    // Most files do not import net/http: their parameters need no look.
+    if !imports.iter().any(|(_, path)| path == "net/http") {
+        return false;
     }
     let Some(params) = func.field("parameters") else {
         return false;
@@ -697,7 +675,7 @@ fn is_literal(kind: &str) -> bool {
 /// `pkg.Name` where `pkg` is an imported package: a name of another package.
 fn names_an_import(selector: Node, source: &str, imports: &[(String, String)]) -> bool {
     selector.field("operand").is_some_and(|o| {
-        o.kind() == "identifier" && imports.iter().any(|(l, _)| l == text(o, source))
+        Kind::of(o) == Kind::Identifier && imports.iter().any(|(l, _)| l == text(o, source))
     })
 }
 
@@ -707,13 +685,22 @@ pub fn constant_arguments(args: &[Node], source: &str, imports: &[(String, Strin
     let mut mask = 0u64;
     for (i, &arg) in args
         .iter()
-        .filter(|a| a.kind() != "comment")
+        .filter(|a| Kind::of(**a) != Kind::Comment)
         .enumerate()
         .take(64)
     {
         let arg = unparen(arg);
-        let constant = is_literal(arg.kind())
-            || (arg.kind() == "selector_expression" && names_an_import(arg, source, imports));
+        let constant = match Kind::of(arg) {
+            Kind::InterpretedStringLiteral
+            | Kind::RawStringLiteral
+            | Kind::IntLiteral
+            | Kind::RuneLiteral
+            | Kind::FloatLiteral
+            | Kind::True
+            | Kind::False => true,
+            Kind::SelectorExpression => names_an_import(arg, source, imports),
+            _ => false,
+        };
         if constant {
             mask |= 1 << i;
         }
