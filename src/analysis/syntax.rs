@@ -162,30 +162,90 @@ pub fn walk_with_ancestors<'t>(
     }
 }
 
-/// Whether no descendant of `node` lies more than `max` levels below it. Stops at the first
-/// node deeper than that, so it costs little on hostile input.
-pub fn depth_at_most(node: Node, max: usize) -> bool {
+/// Visits `node` and its named descendants in source order, each with its ancestors (`node`
+/// first, the parent last); `visit` returns false to skip a node's children. Punctuation and
+/// keywords are not visited. A quarter faster than a cursor over every node, which is most of
+/// the summary's walk: a node of up to [`NARROW`] named children is read child by child
+/// (`Node::named_child` counts from the first child each time), a wider one once, by a cursor.
+pub fn walk_named_with_ancestors<'t>(
+    node: Node<'t>,
+    mut visit: impl FnMut(Node<'t>, &[Node<'t>]) -> bool,
+) {
+    /// The children of an ancestor still to visit.
+    struct Siblings<'t> {
+        next: usize,
+        count: usize,
+        /// A wide node's children, read at once; empty for a narrow one.
+        wide: Vec<Node<'t>>,
+    }
     let mut cursor = node.walk();
-    let mut depth = 0;
-    loop {
-        if cursor.goto_first_child() {
-            depth += 1;
-            if depth > max {
-                return false;
-            }
+    let mut open = |n: Node<'t>| {
+        let count = n.named_child_count();
+        let wide = if count > NARROW {
+            n.named_children(&mut cursor).collect()
+        } else {
+            Vec::new()
+        };
+        Siblings {
+            next: 0,
+            count,
+            wide,
+        }
+    };
+    let mut ancestors: Vec<Node<'t>> = Vec::new();
+    let mut stack: Vec<Siblings<'t>> = Vec::new();
+    if !visit(node, &ancestors) {
+        return;
+    }
+    stack.push(open(node));
+    ancestors.push(node);
+    while let Some(top) = stack.last_mut() {
+        if top.next == top.count {
+            stack.pop();
+            ancestors.pop();
             continue;
         }
-        loop {
-            if depth == 0 {
-                return true;
+        let i = top.next;
+        top.next += 1;
+        let child = match top.wide.get(i) {
+            Some(c) => *c,
+            None => match ancestors.last().and_then(|parent| parent.named_child(i)) {
+                Some(c) => c,
+                None => continue,
+            },
+        };
+        if visit(child, &ancestors) {
+            let siblings = open(child);
+            if siblings.count > 0 {
+                stack.push(siblings);
+                ancestors.push(child);
             }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            cursor.goto_parent();
-            depth -= 1;
         }
     }
+}
+
+/// [`walk_named_with_ancestors`] for a visitor that needs no ancestors.
+pub fn walk_named<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
+    walk_named_with_ancestors(node, |n, _| visit(n));
+}
+
+/// The most named children a node may have for [`walk_named_with_ancestors`] to read them one by
+/// one (measured over GOROOT: 4 to 64 cost about the same, 2 more).
+const NARROW: usize = 8;
+
+/// Whether no descendant of `node` lies more than `max` levels below it. Descends no further
+/// than `max`, so it costs little on hostile input. Punctuation and keywords are leaves: a named
+/// node `max` levels down with children of any kind is one too deep.
+pub fn depth_at_most(node: Node, max: usize) -> bool {
+    let mut shallow = true;
+    walk_named_with_ancestors(node, |n, ancestors| {
+        let depth = ancestors.len();
+        if depth == max && n.child_count() > 0 {
+            shallow = false;
+        }
+        shallow && depth < max
+    });
+    shallow
 }
 
 /// How the file names the standard `time` package.
@@ -767,6 +827,58 @@ mod tests {
         });
         assert_eq!(seen, plain);
         assert!(seen.len() > 20);
+    }
+
+    #[test]
+    fn depth_at_most_counts_every_node_punctuation_included() {
+        for src in [
+            "package p\nfunc f() { g(((x))) }\n",
+            "package p\nfunc f() { x := []int{1, 2}; _ = -x[0] }\n",
+            "package p\nfunc f( { g(a,, ) }\n",
+        ] {
+            let tree = crate::analysis::parse(src);
+            let mut deepest = 0;
+            walk_with_ancestors(tree.root_node(), |_, ancestors| {
+                deepest = deepest.max(ancestors.len());
+                true
+            });
+            for max in 0..deepest + 3 {
+                assert_eq!(
+                    depth_at_most(tree.root_node(), max),
+                    deepest <= max,
+                    "{src}: max {max}, deepest {deepest}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn walk_named_with_ancestors_agrees_with_the_cursor_walk() {
+        // Wide nodes (more than NARROW children), broken code and comments included.
+        let wide: String = (0..40).map(|i| format!("a{i}, ")).collect();
+        let sources = [
+            "package p\nfunc f(a int) { if a > 0 { g(a, x.y) } else { return } }\nvar v = []int{1}\n"
+                .to_string(),
+            format!("package p\nfunc f() {{ g({wide}) /* c */ ; x := []int{{{wide}}} }}\n"),
+            "package p\nfunc f( { g(a,, ) x := ; }\nfunc (\n".to_string(),
+        ];
+        for src in &sources {
+            let tree = crate::analysis::parse(src);
+            let mut plain = Vec::new();
+            walk_with_ancestors(tree.root_node(), |n, ancestors| {
+                if n.is_named() {
+                    plain.push((n, ancestors.to_vec()));
+                }
+                n.is_named()
+            });
+            let mut seen = Vec::new();
+            walk_named_with_ancestors(tree.root_node(), |n, ancestors| {
+                seen.push((n, ancestors.to_vec()));
+                true
+            });
+            assert_eq!(seen, plain, "{src}");
+            assert!(seen.len() > 8, "{}", seen.len());
+        }
     }
 
     fn func_named<'t>(tree: &'t tree_sitter::Tree, src: &str, name: &str) -> Node<'t> {

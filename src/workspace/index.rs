@@ -137,20 +137,25 @@ impl Index {
 
     /// Moves `path` from the importers of what `old` imports to those of what `new` does.
     fn file_imports(&self, path: &Path, old: Option<&ModuleFile>, new: Option<&ModuleFile>) {
-        let paths = |f: Option<&ModuleFile>| -> HashSet<String> {
-            f.map(|f| f.summary.imports.iter().map(|(_, p)| p.clone()).collect())
+        fn paths(f: Option<&ModuleFile>) -> HashSet<&str> {
+            f.map(|f| f.summary.imports.iter().map(|(_, p)| p.as_str()).collect())
                 .unwrap_or_default()
-        };
+        }
         let (before, after) = (paths(old), paths(new));
-        for gone in before.difference(&after) {
+        for &gone in before.difference(&after) {
             if let Some(mut files) = self.importers.get_mut(gone) {
                 files.remove(path);
             }
             self.importers.remove_if(gone, |_, files| files.is_empty());
         }
-        for added in after.difference(&before) {
+        for &added in after.difference(&before) {
+            // Most imports (`fmt`, `strings`) have their entry already: no key to make.
+            if let Some(mut files) = self.importers.get_mut(added) {
+                files.insert(path.to_path_buf());
+                continue;
+            }
             self.importers
-                .entry(added.clone())
+                .entry(added.to_string())
                 .or_default()
                 .insert(path.to_path_buf());
         }

@@ -30,6 +30,7 @@ impl SummaryContext<'_> {
             ctx: self,
             cursor: decl.walk(),
             args: Vec::new(),
+            values: Vec::new(),
             locals: HashSet::new(),
             base,
             base_row: decl.start_position().row,
@@ -46,11 +47,9 @@ impl SummaryContext<'_> {
         let mut regrow = RegrowFinder::default();
         let first_use = out.uses.len();
         let source = self.source;
-        syntax::walk_with_ancestors(decl, |n, ancestors| {
-            // Punctuation and keywords: every kind the walk asks about is a named one.
-            if !n.is_named() {
-                return false;
-            }
+        // Punctuation and keywords are not visited: every kind the walk asks about is a named
+        // one.
+        syntax::walk_named_with_ancestors(decl, |n, ancestors| {
             let kind = Kind::of(n);
             walker.repeat.enter(n, kind, ancestors);
             match kind {
@@ -142,6 +141,7 @@ struct CodeWalker<'a, 't> {
     /// A cursor and a buffer for the children a node's record reads (a call's arguments).
     cursor: tree_sitter::TreeCursor<'t>,
     args: Vec<Node<'t>>,
+    values: Vec<Node<'t>>,
     /// Every name declared inside the declaration (parameters, `:=`, `var`, `const`, range
     /// variables). Telling scopes apart is not worth it for this purpose.
     locals: HashSet<&'a str>,
@@ -490,9 +490,17 @@ impl<'a, 't> CodeWalker<'a, 't> {
             }
             _ => Some(n),
         };
-        let Some(list) = list.filter(|l| l.named_child_count() > 0) else {
+        let Some(list) = list else {
             return;
         };
+        // A literal's element holds one or two (a key and a value): read in place.
+        let count = list.named_child_count();
+        if count <= 2 {
+            for v in (0..count).filter_map(|i| list.named_child(i)) {
+                self.escape(out, v, v);
+            }
+            return;
+        }
         let mut values = std::mem::take(&mut self.args);
         values.clear();
         values.extend(list.named_children(&mut self.cursor));
@@ -502,15 +510,32 @@ impl<'a, 't> CodeWalker<'a, 't> {
         self.args = values;
     }
 
-    fn assignment(&mut self, n: Node, ancestors: &[Node], out: &mut DeclSummary) {
+    fn assignment(&mut self, n: Node<'t>, ancestors: &[Node<'t>], out: &mut DeclSummary) {
         let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
             return;
         };
+        let mut lhs = std::mem::take(&mut self.args);
+        let mut rhs = std::mem::take(&mut self.values);
+        lhs.clear();
+        lhs.extend(left.named_children(&mut self.cursor));
+        rhs.clear();
+        rhs.extend(right.named_children(&mut self.cursor));
+        self.assignment_of(n, &lhs, &rhs, ancestors, out);
+        self.args = lhs;
+        self.values = rhs;
+    }
+
+    fn assignment_of(
+        &mut self,
+        n: Node<'t>,
+        lhs: &[Node<'t>],
+        rhs: &[Node<'t>],
+        ancestors: &[Node<'t>],
+        out: &mut DeclSummary,
+    ) {
         let plain = n
             .field("operator")
             .is_some_and(|op| text(op, self.source()) == "=");
-        let lhs: Vec<Node> = left.named_children(&mut left.walk()).collect();
-        let rhs: Vec<Node> = right.named_children(&mut right.walk()).collect();
         for (i, target) in lhs.iter().enumerate() {
             let value = (lhs.len() == rhs.len()).then(|| rhs[i]);
             // `x.f = append(x.f, ...)` (or `x.f[k] = append(list, ...)`) adds to the list in
@@ -785,6 +810,10 @@ impl<'a, 't> CodeWalker<'a, 't> {
 
     /// `T{f: time.NewTicker(d)}` and `&T{...}`.
     fn literal_tickers(&self, n: Node, out: &mut DeclSummary) {
+        // No ticker without the time package (most files): no type to spell, no element to read.
+        if !self.ctx.time.is_imported() {
+            return;
+        }
         let owner = n
             .field("type")
             .and_then(|t| TypeExpr::from_node(t, self.source(), self.ctx.imports).base_name());

@@ -406,10 +406,14 @@ fn is_declared_channel(expr: Node, loop_stmt: Node, around: &[Node], source: &st
             });
             return found;
         }
-        // `ch := make(chan T)` among the statements before this one.
-        let mut prev = at.prev_named_sibling();
-        while let Some(statement) = prev {
-            if statement.kind() == "short_var_declaration" {
+        // `ch := make(chan T)` among the statements before this one, read from the first (a
+        // previous sibling is found by searching down from the root, each time).
+        let mut statements = parent.walk();
+        for statement in parent.named_children(&mut statements) {
+            if statement == at {
+                break;
+            }
+            if Kind::of(statement) == Kind::ShortVarDeclaration {
                 let (left, right) = (statement.field("left"), statement.field("right"));
                 if let (Some(left), Some(right)) = (left, right) {
                     let mut lc = left.walk();
@@ -423,7 +427,6 @@ fn is_declared_channel(expr: Node, loop_stmt: Node, around: &[Node], source: &st
                     }
                 }
             }
-            prev = statement.prev_named_sibling();
         }
         at = parent;
     }

@@ -21,6 +21,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 use super::ModuleView;
+use crate::analysis::kind::Kind;
 use crate::analysis::summary;
 use crate::analysis::syntax::{self, text, Fields};
 use crate::analysis::types::TypeExpr;
@@ -41,13 +42,13 @@ pub fn check(
     let mut statements = Vec::new();
     let mut addresses = Vec::new();
     let mut clear_calls = Vec::new();
-    syntax::walk(decl, |n| {
-        match n.kind() {
-            "assignment_statement" => statements.push(n),
-            "unary_expression" if n.child(0).is_some_and(|op| op.kind() == "&") => {
+    syntax::walk_named(decl, |n| {
+        match Kind::of(n) {
+            Kind::AssignmentStatement => statements.push(n),
+            Kind::UnaryExpression if n.child(0).is_some_and(|op| op.kind() == "&") => {
                 addresses.push(n)
             }
-            "call_expression"
+            Kind::CallExpression
                 if n.field("function")
                     .is_some_and(|f| names_a_clear(f, source)) =>
             {
@@ -179,8 +180,8 @@ impl<'a, 't> Checker<'a, 't> {
         let decl = self.decl;
         let all = self.identifiers.get_or_insert_with(|| {
             let mut all: HashMap<&'a str, Vec<Node<'t>>> = HashMap::new();
-            syntax::walk(decl, |n| {
-                if n.kind() == "identifier" {
+            syntax::walk_named(decl, |n| {
+                if Kind::of(n) == Kind::Identifier {
                     all.entry(text(n, source)).or_default().push(n);
                 }
                 true
