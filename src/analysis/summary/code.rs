@@ -256,6 +256,9 @@ impl<'a, 't> CodeWalker<'a, 't> {
     }
 
     fn record(&self, out: &mut DeclSummary, target: NameRef, kind: UseKind, at: Node) {
+        if self.is_known_local(&target) {
+            return;
+        }
         out.uses.push(Use {
             target,
             kind,
@@ -277,6 +280,11 @@ impl<'a, 't> CodeWalker<'a, 't> {
         key: Option<Node>,
         ancestors: &[Node],
     ) {
+        // A local's growth would be dropped when the walk ends: its key is not classified
+        // (that looks for the key's declaration).
+        if self.is_known_local(&target) {
+            return;
+        }
         let pending = self.repeat.here();
         let key = match key {
             Some(k) => {
@@ -309,6 +317,13 @@ impl<'a, 't> CodeWalker<'a, 't> {
             })),
         });
         self.pending_growth.push((out.uses.len() - 1, pending));
+    }
+
+    /// `target` names a variable declared in the walk so far: `walk_code` drops its uses at the
+    /// end, so they need not be recorded.
+    fn is_known_local(&self, target: &NameRef) -> bool {
+        let spelled = target.package.as_deref().unwrap_or(&target.name);
+        self.locals.contains(spelled)
     }
 
     /// A package-level name: an identifier, or `pkg.Name` through an import. Until the walk
