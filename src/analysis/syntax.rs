@@ -129,8 +129,9 @@ pub fn walk<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
     }
 }
 
-/// [`walk`], also handing the visitor the ancestors of each node below `node` (its parent last),
-/// which `Node::parent` would find only by searching down from the root.
+/// [`walk`], also handing the visitor the ancestors of each node below `node` (its parent last).
+/// The plain cursor walk that [`walk_named_with_ancestors`] is tested against.
+#[cfg(test)]
 pub fn walk_with_ancestors<'t>(
     node: Node<'t>,
     mut visit: impl FnMut(Node<'t>, &[Node<'t>]) -> bool,
@@ -669,17 +670,9 @@ impl RecordedDeclarations {
                 .iter()
                 .filter(|(start, end)| source.get(*start..*end) == Some(name))
                 .filter_map(|(start, end)| func.descendant_for_byte_range(*start, *end))
-                .filter(|n| n.kind_id() == identifier_kind()),
+                .filter(|n| Kind::of(*n) == Kind::Identifier),
         )
     }
-}
-
-fn identifier_kind() -> u16 {
-    static ID: std::sync::LazyLock<u16> = std::sync::LazyLock::new(|| {
-        let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
-        language.id_for_node_kind("identifier", true)
-    });
-    *ID
 }
 
 /// Among `candidates` (identifiers spelled like `id`), the declaration whose scope holds `id`

@@ -303,7 +303,7 @@ mod tests {
         let src = format!("package p\nfunc f(n int) {{\n{body}\n}}\n");
         let tree = crate::analysis::parse(&src);
         let mut finder = RegrowFinder::default();
-        syntax::walk_with_ancestors(tree.root_node(), |n, ancestors| {
+        syntax::walk_named_with_ancestors(tree.root_node(), |n, ancestors| {
             finder.visit(n, Kind::of(n), ancestors, &src);
             true
         });
