@@ -57,6 +57,7 @@ kinds! {
     ForClause = "for_clause",
     IfStatement = "if_statement",
     Block = "block",
+    FieldDeclaration = "field_declaration",
     Comment = "comment",
     StructType = "struct_type",
     InterfaceType = "interface_type",
@@ -108,6 +109,20 @@ impl Kind {
             .get(usize::from(node.kind_id()))
             .copied()
             .unwrap_or(Kind::Other)
+    }
+
+    /// A literal's kind: a string, number, rune, `true` or `false`.
+    pub fn is_literal(self) -> bool {
+        matches!(
+            self,
+            Kind::InterpretedStringLiteral
+                | Kind::RawStringLiteral
+                | Kind::IntLiteral
+                | Kind::RuneLiteral
+                | Kind::FloatLiteral
+                | Kind::True
+                | Kind::False
+        )
     }
 }
 

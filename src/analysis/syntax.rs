@@ -14,6 +14,18 @@ pub fn text<'a>(node: Node, source: &'a str) -> &'a str {
     source.get(node.byte_range()).unwrap_or("")
 }
 
+/// The field a keyed element of a composite literal sets (`f` in `T{f: v}`): its key, when that
+/// is an identifier (inside a literal element).
+pub fn keyed_field(element: Node) -> Option<Node> {
+    let key = element.named_child(0)?;
+    let name = if Kind::of(key) == Kind::LiteralElement {
+        key.named_child(0)?
+    } else {
+        key
+    };
+    (Kind::of(name) == Kind::Identifier).then_some(name)
+}
+
 /// The expression inside any number of parentheses.
 pub fn unparen(mut n: Node) -> Node {
     while Kind::of(n) == Kind::ParenthesizedExpression {
@@ -73,35 +85,6 @@ const FIELD_SLOTS: usize = 128;
 fn field_slot(name: &str) -> usize {
     let last = name.as_bytes().last().copied().unwrap_or(0) as usize;
     (name.len() * 31 + last) % FIELD_SLOTS
-}
-
-/// A set of named node kinds, tested by the kind's number. A walk of every node that cares about
-/// a few kinds skips the others without reading their names: `Node::kind` measures and checks a
-/// C string each time, which was a tenth of the summary walk.
-pub struct KindSet(Vec<bool>);
-
-impl KindSet {
-    /// Panics on a name the Go grammar does not have, so a misspelling fails every test.
-    pub fn new(kinds: &[&str]) -> KindSet {
-        let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
-        let mut set = vec![false; language.node_kind_count()];
-        for kind in kinds {
-            let id = language.id_for_node_kind(kind, true);
-            assert!(
-                id != 0,
-                "`{kind}` is not a named node kind of tree-sitter-go"
-            );
-            set[usize::from(id)] = true;
-        }
-        KindSet(set)
-    }
-
-    pub fn contains(&self, node: Node) -> bool {
-        self.0
-            .get(usize::from(node.kind_id()))
-            .copied()
-            .unwrap_or(false)
-    }
 }
 
 /// Visits `node` and its descendants in source order. `visit` returns false to skip a node's

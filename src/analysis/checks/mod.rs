@@ -337,7 +337,7 @@ pub fn run_all_reporting(
     // A wait whose partners all come after a call the rules above found never returns.
     if file.settings.enabled(Code::GoroutineLeak) {
         let found = contain("goroutine-leak", None, skipped, || {
-            goroutine_leak::check_after_stuck(source, facts(), &out.findings)
+            goroutine_leak::check_after_stuck(source, root, facts, &out.findings)
         });
         out.findings.extend(found.unwrap_or_default());
     }
@@ -389,7 +389,7 @@ pub fn judge_pending(
     // What follows from the fields judged now (the first pass's consequences stand).
     if file.settings.enabled(Code::GoroutineLeak) {
         let found = contain("goroutine-leak", None, skipped, || {
-            goroutine_leak::check_after_stuck(source, facts(), findings)
+            goroutine_leak::check_after_stuck(source, root, facts, findings)
         });
         findings.extend(found.unwrap_or_default());
     }

@@ -54,7 +54,8 @@ impl SummaryContext<'_> {
             walker.repeat.enter(n, kind, ancestors);
             match kind {
                 Kind::FieldIdentifier => mentions.push(super::name_hash(text(n, source))),
-                Kind::KeyedElement => mentions.extend(keyed_field(n, source).map(super::name_hash)),
+                Kind::KeyedElement => mentions
+                    .extend(syntax::keyed_field(n).map(|k| super::name_hash(text(k, source)))),
                 Kind::CompositeLiteral => {
                     let types = super::positional_literal_types(n, source);
                     mentions.extend(types.into_iter().map(super::name_hash));
@@ -104,7 +105,8 @@ impl SummaryContext<'_> {
         // A table whose length the function compares is capped there (`if len(m) < max`).
         for u in &mut out.uses[first_use..] {
             if let Some(growth) = &mut u.growth {
-                if growth.bound.is_none() && compared_lengths.contains(&u.target) {
+                let spelled = (u.target.package.as_deref(), u.target.name.as_str());
+                if growth.bound.is_none() && compared_lengths.contains(&spelled) {
                     growth.bound = Some(Bound::Capped);
                 }
             }
@@ -122,18 +124,6 @@ impl SummaryContext<'_> {
             }
         }
     }
-}
-
-/// The field `f` a keyed element of a composite literal sets (`T{f: v}`): its key, an identifier
-/// (inside a literal element).
-fn keyed_field<'s>(element: Node, source: &'s str) -> Option<&'s str> {
-    let key = element.named_child(0)?;
-    let name = if Kind::of(key) == Kind::LiteralElement {
-        key.named_child(0)?
-    } else {
-        key
-    };
-    (Kind::of(name) == Kind::Identifier).then(|| text(name, source))
 }
 
 struct CodeWalker<'a, 't> {
@@ -155,13 +145,16 @@ struct CodeWalker<'a, 't> {
     unresolved_owners: Vec<(usize, &'a str)>,
     repeat: RepeatFinder<'a>,
     /// Package-level names whose length is compared (`len(m) < max`).
-    compared_lengths: HashSet<NameRef>,
+    compared_lengths: HashSet<Spelled<'a>>,
     calls: HashSet<SeenCall<'a>>,
     /// Growth uses (by index in `uses`) and what repeats them, known when the walk ends.
     pending_growth: Vec<(usize, Pending)>,
     /// The variables declared so far in the walk, for the keys of its growth uses.
     declarations: syntax::RecordedDeclarations,
 }
+
+/// A package-level name as the walk sees it, borrowed from the source: (import, name).
+type Spelled<'a> = (Option<&'a str>, &'a str);
 
 /// A call as the walk sees it, its names borrowed from the source.
 #[derive(PartialEq, Eq, Hash)]
@@ -255,36 +248,30 @@ impl<'a, 't> CodeWalker<'a, 't> {
         n.start_byte() - self.base..n.end_byte() - self.base
     }
 
-    fn record(&self, out: &mut DeclSummary, target: NameRef, kind: UseKind, at: Node) {
-        if self.is_known_local(&target) {
-            return;
+    /// Records a use of `target`. A name declared in the walk so far is a local, whose uses
+    /// `walk_code` would drop at the end: it is neither recorded nor spelled out (most names
+    /// handed on or indexed are locals).
+    fn record(&self, out: &mut DeclSummary, target: Spelled<'a>, kind: UseKind, at: Node) {
+        if let Some(target) = self.unless_local(target) {
+            out.uses.push(self.use_of(target, kind, at, None));
         }
-        out.uses.push(Use {
-            target,
-            kind,
-            range: self.rel(at),
-            row: at.start_position().row - self.base_row,
-            setup: self.setup,
-            growth: None,
-        });
     }
 
     /// A growth: recorded with what repeats it, what bounds it and its key (`None` for an
-    /// append).
+    /// append). A local's is not (nor is its key classified, which looks for the key's
+    /// declaration).
     fn record_growth(
         &mut self,
         out: &mut DeclSummary,
-        target: NameRef,
+        target: Spelled<'a>,
         kind: UseKind,
         at: Node,
         key: Option<Node>,
         ancestors: &[Node],
     ) {
-        // A local's growth would be dropped when the walk ends: its key is not classified
-        // (that looks for the key's declaration).
-        if self.is_known_local(&target) {
+        let Some(target) = self.unless_local(target) else {
             return;
-        }
+        };
         let pending = self.repeat.here();
         let key = match key {
             Some(k) => {
@@ -303,40 +290,40 @@ impl<'a, 't> CodeWalker<'a, 't> {
             }
             None => Key::None,
         };
-        out.uses.push(Use {
-            target,
-            kind,
-            range: self.rel(at),
-            row: at.start_position().row - self.base_row,
-            setup: self.setup,
-            // What repeats it is filled in when the walk ends: see `RepeatFinder::resolve`.
-            growth: Some(Box::new(Growth {
-                repeats: None,
-                bound: None,
-                key,
-            })),
-        });
+        // What repeats it is filled in when the walk ends: see `RepeatFinder::resolve`.
+        let growth = Growth {
+            repeats: None,
+            bound: None,
+            key,
+        };
+        out.uses
+            .push(self.use_of(target, kind, at, Some(Box::new(growth))));
         self.pending_growth.push((out.uses.len() - 1, pending));
     }
 
-    /// `target` names a variable declared in the walk so far: `walk_code` drops its uses at the
-    /// end, so they need not be recorded.
-    fn is_known_local(&self, target: &NameRef) -> bool {
-        let spelled = target.package.as_deref().unwrap_or(&target.name);
-        self.locals.contains(spelled)
-    }
-
-    /// A package-level name: an identifier, or `pkg.Name` through an import. Until the walk
-    /// ends, a local of the same name may still turn up: `walk_code` drops those uses then.
-    fn global_ref(&self, n: Node) -> Option<NameRef> {
-        self.spelled_global(n).map(|(package, name)| NameRef {
+    /// `target` as a [`NameRef`], unless it names a variable declared in the walk so far.
+    fn unless_local(&self, (package, name): Spelled<'a>) -> Option<NameRef> {
+        (!self.locals.contains(package.unwrap_or(name))).then(|| NameRef {
             package: package.map(str::to_string),
             name: name.to_string(),
         })
     }
 
-    /// [`Self::global_ref`], borrowed from the source: (import, name).
-    fn spelled_global(&self, n: Node) -> Option<(Option<&'a str>, &'a str)> {
+    fn use_of(&self, target: NameRef, kind: UseKind, at: Node, growth: Option<Box<Growth>>) -> Use {
+        Use {
+            target,
+            kind,
+            range: self.rel(at),
+            row: at.start_position().row - self.base_row,
+            setup: self.setup,
+            growth,
+        }
+    }
+
+    /// A package-level name, as spelled: an identifier, or `pkg.Name` through an import. Until
+    /// the walk ends, a local of the same name may still turn up: `walk_code` drops those uses
+    /// then.
+    fn global_ref(&self, n: Node) -> Option<Spelled<'a>> {
         let source = self.ctx.source;
         let n = syntax::unparen(n);
         match Kind::of(n) {
@@ -356,21 +343,11 @@ impl<'a, 't> CodeWalker<'a, 't> {
         }
     }
 
-    /// `value` escapes at `at` when it names a package-level variable. A name declared in the
-    /// walk so far is a local, whose use `walk_code` would drop at the end: it is not recorded
-    /// (most values handed on are locals, and spelling each out cost more than the rest).
+    /// `value` escapes at `at` when it names a package-level variable.
     fn escape(&self, out: &mut DeclSummary, value: Node, at: Node) {
-        let Some((package, name)) = self.spelled_global(value) else {
-            return;
-        };
-        if self.locals.contains(package.unwrap_or(name)) {
-            return;
+        if let Some(target) = self.global_ref(value) {
+            self.record(out, target, UseKind::Escape, at);
         }
-        let target = NameRef {
-            package: package.map(str::to_string),
-            name: name.to_string(),
-        };
-        self.record(out, target, UseKind::Escape, at);
     }
 
     /// Every kind [`Self::declare`], [`Self::visit`] or [`RegrowFinder::visit`] looks at: the

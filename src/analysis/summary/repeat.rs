@@ -510,7 +510,7 @@ fn classify_key_depth(key: Node, func: Option<Node>, k: &KeyContext, depth: usiz
     }
     let key = unparen(key);
     match key.kind() {
-        kind if is_literal(kind) => Key::Constant,
+        _ if Kind::of(key).is_literal() => Key::Constant,
         "selector_expression" => {
             if names_an_import(key, source, imports) {
                 Key::Constant
@@ -661,20 +661,6 @@ fn parameter_position(list: Node, id: Node) -> Option<usize> {
     None
 }
 
-/// A literal's kind: a string, number, rune, `true` or `false`.
-fn is_literal(kind: &str) -> bool {
-    matches!(
-        kind,
-        "interpreted_string_literal"
-            | "raw_string_literal"
-            | "int_literal"
-            | "rune_literal"
-            | "float_literal"
-            | "true"
-            | "false"
-    )
-}
-
 /// `pkg.Name` where `pkg` is an imported package: a name of another package.
 fn names_an_import(selector: Node, source: &str, imports: &[(String, String)]) -> bool {
     selector.field("operand").is_some_and(|o| {
@@ -693,17 +679,9 @@ pub fn constant_arguments(args: &[Node], source: &str, imports: &[(String, Strin
         .take(64)
     {
         let arg = unparen(arg);
-        let constant = match Kind::of(arg) {
-            Kind::InterpretedStringLiteral
-            | Kind::RawStringLiteral
-            | Kind::IntLiteral
-            | Kind::RuneLiteral
-            | Kind::FloatLiteral
-            | Kind::True
-            | Kind::False => true,
-            Kind::SelectorExpression => names_an_import(arg, source, imports),
-            _ => false,
-        };
+        let kind = Kind::of(arg);
+        let constant = kind.is_literal()
+            || (kind == Kind::SelectorExpression && names_an_import(arg, source, imports));
         if constant {
             mask |= 1 << i;
         }

@@ -29,9 +29,15 @@ fn waits_for_ever(f: &Finding) -> bool {
     f.code == Code::GoroutineLeak && f.message.contains("waits for ever")
 }
 
-/// The findings of a file, given the goroutine-leak findings the other rules made in it.
-pub fn check<'t>(source: &str, facts: &FileFacts<'t, '_>, found: &[Finding]) -> Vec<Finding> {
-    let root = facts.root;
+/// The findings of a file (`root`), given the goroutine-leak findings the other rules made in
+/// it. The file's facts are asked for only when one of those waits for ever (in most files
+/// none does, and the server runs this on every edit).
+pub fn check<'f, 't: 'f, 's: 'f>(
+    source: &str,
+    root: Node<'t>,
+    facts: impl FnOnce() -> &'f FileFacts<'t, 's>,
+    found: &[Finding],
+) -> Vec<Finding> {
     let mut stuck: HashMap<usize, usize> = HashMap::new(); // function id -> line of the wait
     for f in found.iter().filter(|f| waits_for_ever(f)) {
         let Some(at) = root.descendant_for_byte_range(f.range.start, f.range.start) else {
@@ -49,7 +55,7 @@ pub fn check<'t>(source: &str, facts: &FileFacts<'t, '_>, found: &[Finding]) -> 
     if stuck.is_empty() {
         return Vec::new();
     }
-    let calls = Calls::new(source, facts);
+    let calls = Calls::new(source, facts());
     let declarations: Vec<Node> = root
         .named_children(&mut root.walk())
         .filter(|d| matches!(d.kind(), "function_declaration" | "method_declaration"))

@@ -10,6 +10,7 @@ use std::rc::Rc;
 use tree_sitter::Node;
 
 use super::receiver_of;
+use crate::analysis::kind::Kind;
 use crate::analysis::summary::positional_literal_types;
 use crate::analysis::syntax::{self, text, Fields};
 
@@ -173,28 +174,16 @@ impl<'t, 's> FileFacts<'t, 's> {
 
 impl<'t, 's> Uses<'t, 's> {
     fn of(root: Node<'t>, source: &'s str) -> Uses<'t, 's> {
-        static KINDS: std::sync::LazyLock<syntax::KindSet> = std::sync::LazyLock::new(|| {
-            syntax::KindSet::new(&[
-                "field_declaration",
-                "selector_expression",
-                "keyed_element",
-                "call_expression",
-                "composite_literal",
-            ])
-        });
         let mut uses = Uses::default();
-        syntax::walk(root, |n| {
-            if !KINDS.contains(n) {
-                return true;
-            }
-            match n.kind() {
-                "field_declaration" => {
+        syntax::walk_named(root, |n| {
+            match Kind::of(n) {
+                Kind::FieldDeclaration => {
                     let mut c = n.walk();
                     for name in n.children_by_field_name("name", &mut c) {
                         *uses.field_decls.entry(text(name, source)).or_default() += 1;
                     }
                 }
-                "selector_expression" => {
+                Kind::SelectorExpression => {
                     if let Some(field) = n.field("field") {
                         uses.selected
                             .entry(text(field, source))
@@ -202,20 +191,12 @@ impl<'t, 's> Uses<'t, 's> {
                             .push(field);
                     }
                 }
-                "keyed_element" => {
-                    let key = n.named_child(0);
-                    let name = key.and_then(|k| {
-                        if k.kind() == "literal_element" {
-                            k.named_child(0)
-                        } else {
-                            Some(k)
-                        }
-                    });
-                    if let Some(name) = name.filter(|x| x.kind() == "identifier") {
+                Kind::KeyedElement => {
+                    if let Some(name) = syntax::keyed_field(n) {
                         uses.keys.entry(text(name, source)).or_default().push(name);
                     }
                 }
-                "call_expression" => {
+                Kind::CallExpression => {
                     let method = n
                         .field("function")
                         .filter(|f| f.kind() == "selector_expression")
@@ -227,7 +208,7 @@ impl<'t, 's> Uses<'t, 's> {
                             .push(n);
                     }
                 }
-                "composite_literal" => {
+                Kind::CompositeLiteral => {
                     uses.positional.extend(positional_literal_types(n, source));
                 }
                 _ => {}

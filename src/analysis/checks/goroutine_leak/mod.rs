@@ -180,12 +180,13 @@ pub fn check_made_channels<'t>(
 
 /// The findings that follow from the others of a file: a wait whose partners all come after a
 /// call that never returns (one of `found` is in it, or below it).
-pub fn check_after_stuck<'t>(
+pub fn check_after_stuck<'f, 't: 'f, 's: 'f>(
     source: &str,
-    facts: &facts::FileFacts<'t, '_>,
+    root: Node<'t>,
+    facts: impl FnOnce() -> &'f facts::FileFacts<'t, 's>,
     found: &[Finding],
 ) -> Vec<Finding> {
-    after_stuck::check(source, facts, found)
+    after_stuck::check(source, root, facts, found)
 }
 
 /// A `go func() { ... }()` statement's literal.
