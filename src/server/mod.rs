@@ -135,6 +135,8 @@ struct State {
     heap_docs: DashMap<Uri, Vec<heap_hints::LineFigure>>,
     /// Counts profile loads; only the latest one's result is kept.
     heap_generation: AtomicU64,
+    /// Counts loaded profiles put in place (see `open_document`).
+    heap_shown: AtomicU64,
     /// The client takes `workspace/inlayHint/refresh`.
     inlay_hint_refresh: AtomicBool,
     /// A profile is being read: a stale one is not asked for again meanwhile.
@@ -181,6 +183,7 @@ impl Backend {
                 heap: RwLock::new(None),
                 heap_docs: DashMap::new(),
                 heap_generation: AtomicU64::new(0),
+                heap_shown: AtomicU64::new(0),
                 inlay_hint_refresh: AtomicBool::new(false),
                 heap_reloading: AtomicBool::new(false),
             }),

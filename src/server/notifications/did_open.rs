@@ -33,11 +33,18 @@ impl Backend {
             reported: HashSet::new(),
         };
         // The heap profile's figures for it, before its diagnostics are made.
+        let heap_shown = self.state.heap_shown.load(Ordering::SeqCst);
         self.state
             .start_heap_figures(&item.uri, open.path.as_deref());
         let pending = self.state.analyze(&item.uri, &mut open);
         self.state.docs.insert(item.uri.clone(), open);
         self.state.publish(&self.client, pending).await;
+        // A profile put in place meanwhile was shown on the open documents before this one
+        // was among them: it is shown here.
+        if self.state.heap_shown.load(Ordering::SeqCst) != heap_shown {
+            self.state.start_heap_figures_of_open(&item.uri);
+            self.state.reanalyze(&self.client, &item.uri).await;
+        }
         self.show_config_errors().await;
         self.state
             .refresh_open_documents(&self.client, Some(&item.uri))

@@ -150,26 +150,17 @@ impl Backend {
                 .await;
             }
             *me.state.heap.write().unwrap_or_else(|e| e.into_inner()) = overlay;
+            // Counted before the open documents are listed: one being opened now, and not yet
+            // listed, sees the count move and shows the profile itself.
+            me.state.heap_shown.fetch_add(1, Ordering::SeqCst);
             me.state.heap_reloading.store(false, Ordering::SeqCst);
-            let open: Vec<(Uri, Option<PathBuf>)> = me
-                .state
-                .docs
-                .iter()
-                .map(|d| (d.key().clone(), d.path.clone()))
-                .collect();
-            for (uri, path) in open {
-                me.state.start_heap_figures(&uri, path.as_deref());
+            let uris: Vec<Uri> = me.state.docs.iter().map(|d| d.key().clone()).collect();
+            for uri in &uris {
+                me.state.start_heap_figures_of_open(uri);
             }
             // Their diagnostics again: a finding's message says what the profile saw.
-            let uris: Vec<Uri> = me.state.docs.iter().map(|d| d.key().clone()).collect();
-            for uri in uris {
-                let pending = me
-                    .state
-                    .contained(&me.client, &uri, |open| Some(me.state.analyze(&uri, open)))
-                    .await;
-                if let Some(p) = pending {
-                    me.state.publish(&me.client, p).await;
-                }
+            for uri in &uris {
+                me.state.reanalyze(&me.client, uri).await;
             }
             if me.state.inlay_hint_refresh.load(Ordering::Relaxed) {
                 let _ = answer(
@@ -183,6 +174,27 @@ impl Backend {
 }
 
 impl State {
+    /// An open document's figures from the loaded profile (none for one closed meanwhile).
+    pub(crate) fn start_heap_figures_of_open(&self, uri: &Uri) {
+        let Some(path) = self.docs.get(uri).map(|d| d.path.clone()) else {
+            return;
+        };
+        self.start_heap_figures(uri, path.as_deref());
+        if !self.docs.contains_key(uri) {
+            self.heap_docs.remove(uri);
+        }
+    }
+
+    /// Analyses an open document again and publishes what it finds.
+    pub(crate) async fn reanalyze(&self, client: &Client, uri: &Uri) {
+        let pending = self
+            .contained(client, uri, |open| Some(self.analyze(uri, open)))
+            .await;
+        if let Some(p) = pending {
+            self.publish(client, p).await;
+        }
+    }
+
     /// A document's figures, from the loaded profile and the file's path (as on disk).
     pub(crate) fn start_heap_figures(&self, uri: &Uri, path: Option<&Path>) {
         let overlay = self.heap.read().unwrap_or_else(|e| e.into_inner()).clone();
