@@ -125,6 +125,8 @@ struct State {
     peer_refresh: AtomicU64,
     /// The first scan is done: the index knows the workspace.
     scan_done: AtomicBool,
+    /// Counts passes over the open documents (see [`State::open_documents_for_a_pass`]).
+    docs_epoch: AtomicU64,
     /// The latest read from disk started for each file (see [`State::read_from_disk`]).
     disk_reads: DashMap<PathBuf, u64>,
     next_disk_read: AtomicU64,
@@ -135,8 +137,6 @@ struct State {
     heap_docs: DashMap<Uri, Vec<heap_hints::LineFigure>>,
     /// Counts profile loads; only the latest one's result is kept.
     heap_generation: AtomicU64,
-    /// Counts loaded profiles put in place (see `open_document`).
-    heap_shown: AtomicU64,
     /// The client takes `workspace/inlayHint/refresh`.
     inlay_hint_refresh: AtomicBool,
     /// A profile is being read: a stale one is not asked for again meanwhile.
@@ -178,12 +178,12 @@ impl Backend {
                 closed_published: dashmap::DashSet::new(),
                 peer_refresh: AtomicU64::new(0),
                 scan_done: AtomicBool::new(false),
+                docs_epoch: AtomicU64::new(0),
                 next_disk_read: AtomicU64::new(1),
                 heap_settings: RwLock::new(heap_hints::HeapSettings::default()),
                 heap: RwLock::new(None),
                 heap_docs: DashMap::new(),
                 heap_generation: AtomicU64::new(0),
-                heap_shown: AtomicU64::new(0),
                 inlay_hint_refresh: AtomicBool::new(false),
                 heap_reloading: AtomicBool::new(false),
             }),

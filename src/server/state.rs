@@ -78,7 +78,7 @@ impl State {
 
     /// Re-reads the configuration of every open document, re-analyses and publishes them all.
     pub(crate) async fn reconfigure_open_documents(&self, client: &Client) {
-        let uris: Vec<Uri> = self.docs.iter().map(|d| d.key().clone()).collect();
+        let uris = self.open_documents_for_a_pass();
         for uri in uris {
             let pending = self.contained(client, &uri, |open| {
                 (open.ctx, open.excluded) = self.file_context(open.path.as_deref());
@@ -162,13 +162,44 @@ impl State {
         Some(self.finish(uri, open))
     }
 
-    pub(crate) fn finish(&self, uri: &Uri, open: &mut OpenDocument) -> Pending {
+    /// Brings a document just opened up to date with a pass over the open documents that did
+    /// not find it: its settings read again, its buffer back in the index (the first scan may
+    /// have put the file's disk version there), its findings made again. A publication only if
+    /// they changed, or the heap profile's figures on it did.
+    pub(crate) fn catch_up(
+        &self,
+        uri: &Uri,
+        open: &mut OpenDocument,
+        figures_changed: bool,
+    ) -> Option<Pending> {
+        (open.ctx, open.excluded) = self.file_context(open.path.as_deref());
+        if let Some(path) = &open.path {
+            self.index.update(path, open.summary.clone());
+        }
+        self.check(open);
+        let findings = Self::shown_findings(open);
+        if findings == open.findings && !figures_changed {
+            return None;
+        }
+        Some(self.finish_with(uri, open, findings))
+    }
+
+    /// What a document's checks found, as shown: settings and suppressions applied.
+    fn shown_findings(open: &OpenDocument) -> Vec<Finding> {
+        if open.excluded {
+            return Vec::new();
+        }
         let all = open.local.iter().chain(&open.module).cloned().collect();
-        open.findings = if open.excluded {
-            Vec::new()
-        } else {
-            analysis::finish_with(open.doc.text(), all, &open.ctx.settings)
-        };
+        analysis::finish_with(open.doc.text(), all, &open.ctx.settings)
+    }
+
+    pub(crate) fn finish(&self, uri: &Uri, open: &mut OpenDocument) -> Pending {
+        let findings = Self::shown_findings(open);
+        self.finish_with(uri, open, findings)
+    }
+
+    fn finish_with(&self, uri: &Uri, open: &mut OpenDocument, findings: Vec<Finding>) -> Pending {
+        open.findings = findings;
         open.analysis_id = self.next_analysis_id.fetch_add(1, Ordering::Relaxed);
         let mut notes = Vec::new();
         for skipped in &open.skipped {
@@ -271,12 +302,8 @@ impl State {
     /// Re-checks what the index says about every open document except `skip`, and publishes
     /// those whose findings changed (an edit in b.go can clear a warning shown in a.go).
     pub(crate) async fn refresh_open_documents(&self, client: &Client, skip: Option<&Uri>) {
-        let uris: Vec<Uri> = self
-            .docs
-            .iter()
-            .map(|d| d.key().clone())
-            .filter(|u| Some(u) != skip)
-            .collect();
+        let mut uris = self.open_documents_for_a_pass();
+        uris.retain(|u| Some(u) != skip);
         for uri in uris {
             let pending = self.contained(client, &uri, |open| self.refresh_module(&uri, open));
             if let Some(p) = pending.await {
@@ -390,10 +417,21 @@ impl State {
 
     /// After a scan, open buffers win again over whatever the scan read from disk.
     pub(crate) fn reindex_open_documents(&self) {
-        for open in self.docs.iter() {
+        for uri in self.open_documents_for_a_pass() {
+            let Some(open) = self.docs.get(&uri) else {
+                continue;
+            };
             if let Some(path) = &open.path {
                 self.index.update(path, open.summary.clone());
             }
         }
+    }
+
+    /// The open documents, for a pass that brings each up to date with something that just
+    /// changed (the index, the settings, a heap profile). Counted first: a document being
+    /// opened meanwhile is not among them, and catches up itself (see `open_document`).
+    pub(crate) fn open_documents_for_a_pass(&self) -> Vec<Uri> {
+        self.docs_epoch.fetch_add(1, Ordering::SeqCst);
+        self.docs.iter().map(|d| d.key().clone()).collect()
     }
 }

@@ -18,6 +18,9 @@ impl Backend {
             return self.log(Level::Warn, message).await;
         }
         let path = item.uri.to_file_path().map(|p| p.into_owned());
+        // A pass over the open documents while this one is read and analysed here (the first
+        // scan ending, a profile loaded, settings changed) does not find it among them.
+        let epoch = self.state.docs_epoch.load(Ordering::SeqCst);
         let (ctx, excluded) = self.state.file_context(path.as_deref());
         let mut open = OpenDocument {
             doc: Document::new(item.text, item.version),
@@ -33,17 +36,13 @@ impl Backend {
             reported: HashSet::new(),
         };
         // The heap profile's figures for it, before its diagnostics are made.
-        let heap_shown = self.state.heap_shown.load(Ordering::SeqCst);
         self.state
             .start_heap_figures(&item.uri, open.path.as_deref());
         let pending = self.state.analyze(&item.uri, &mut open);
         self.state.docs.insert(item.uri.clone(), open);
         self.state.publish(&self.client, pending).await;
-        // A profile put in place meanwhile was shown on the open documents before this one
-        // was among them: it is shown here.
-        if self.state.heap_shown.load(Ordering::SeqCst) != heap_shown {
-            self.state.start_heap_figures_of_open(&item.uri);
-            self.state.reanalyze(&self.client, &item.uri).await;
+        if self.state.docs_epoch.load(Ordering::SeqCst) != epoch {
+            self.catch_up(&item.uri).await;
         }
         self.show_config_errors().await;
         self.state
@@ -52,6 +51,25 @@ impl Backend {
         // What was shown for the file from disk is now the buffer's to show.
         self.state.closed_published.remove(&item.uri);
         self.refresh_peers_later(item.uri.to_file_path().map(|p| p.into_owned()));
+    }
+}
+
+impl Backend {
+    /// Does for a document what a pass over the open documents did while it was being opened,
+    /// and publishes again only if what it shows changed.
+    async fn catch_up(&self, uri: &Uri) {
+        let figures_before = self.state.heap_docs.get(uri).map(|f| f.clone());
+        self.state.start_heap_figures_of_open(uri);
+        let figures_changed = self.state.heap_docs.get(uri).map(|f| f.clone()) != figures_before;
+        let pending = self
+            .state
+            .contained(&self.client, uri, |open| {
+                self.state.catch_up(uri, open, figures_changed)
+            })
+            .await;
+        if let Some(p) = pending {
+            self.state.publish(&self.client, p).await;
+        }
     }
 }
 

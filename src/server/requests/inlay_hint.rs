@@ -150,11 +150,8 @@ impl Backend {
                 .await;
             }
             *me.state.heap.write().unwrap_or_else(|e| e.into_inner()) = overlay;
-            // Counted before the open documents are listed: one being opened now, and not yet
-            // listed, sees the count move and shows the profile itself.
-            me.state.heap_shown.fetch_add(1, Ordering::SeqCst);
             me.state.heap_reloading.store(false, Ordering::SeqCst);
-            let uris: Vec<Uri> = me.state.docs.iter().map(|d| d.key().clone()).collect();
+            let uris = me.state.open_documents_for_a_pass();
             for uri in &uris {
                 me.state.start_heap_figures_of_open(uri);
             }
