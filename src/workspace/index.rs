@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use dashmap::DashMap;
 
@@ -26,6 +26,11 @@ pub struct Index {
     /// Import path → the files that import it.
     importers: DashMap<String, BTreeSet<PathBuf>>,
     pub modules: ModuleCache,
+    /// Held by each change of a file's entry: the maps above change one after another, and a
+    /// change that ran beside another could work from an entry the other was replacing (or,
+    /// beside `reresolve`, be lost). A writer that reads the index after its own change (the
+    /// editor's buffer checked at once) sees the other writers' changes whole.
+    writing: Mutex<()>,
 }
 
 /// `dir` relative to the module root `root`. A relative `dir` under a root found above the
@@ -95,7 +100,21 @@ impl Index {
         self.update_with(path, summary, Some(disk_hash))
     }
 
+    fn write_lock(&self) -> MutexGuard<'_, ()> {
+        self.writing.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn update_with(
+        &self,
+        path: &Path,
+        summary: Arc<FileSummary>,
+        disk_hash: Option<u64>,
+    ) -> Arc<ModuleFile> {
+        let _writing = self.write_lock();
+        self.update_locked(path, summary, disk_hash)
+    }
+
+    fn update_locked(
         &self,
         path: &Path,
         summary: Arc<FileSummary>,
@@ -162,6 +181,7 @@ impl Index {
     }
 
     pub fn remove(&self, path: &Path) {
+        let _writing = self.write_lock();
         let Some((_, old)) = self.files.remove(path) else {
             return;
         };
@@ -204,18 +224,19 @@ impl Index {
     /// A go.mod or go.work changed: module paths, and so every import path, may be different.
     /// Keeps the summaries and files them again under what the module files now say.
     pub fn reresolve(&self) {
+        let _writing = self.write_lock();
         self.modules.invalidate();
-        let all: Vec<(PathBuf, Arc<FileSummary>)> = self
+        let all: Vec<(PathBuf, Arc<ModuleFile>)> = self
             .files
             .iter()
-            .map(|f| (f.key().clone(), f.summary.clone()))
+            .map(|f| (f.key().clone(), f.value().clone()))
             .collect();
         self.files.clear();
         self.packages.clear();
         self.users.clear();
         self.importers.clear();
-        for (path, summary) in all {
-            self.update(&path, summary);
+        for (path, file) in all {
+            self.update_locked(&path, file.summary.clone(), file.disk_hash);
         }
     }
 }
@@ -329,6 +350,36 @@ mod tests {
         assert!(index.users_of("example.com/m/state", "Sessions").is_empty());
         index.remove(&state);
         assert!(index.package_files("example.com/m/state").is_empty());
+    }
+
+    /// Files indexed while a go.mod change files everything again (the first scan still
+    /// running when the editor saves go.mod) are all there after both, each in its package.
+    #[test]
+    fn files_indexed_during_a_reresolve_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("go.mod"), "module example.com/m\n\ngo 1.22\n").unwrap();
+        let index = Index::default();
+        let summary = summarize("package p\n\nvar Sessions = map[string]int{}\n");
+        for i in 0..200 {
+            index.update(&root.join(format!("old/f{i}.go")), summary.clone());
+        }
+        let added: Vec<PathBuf> = (0..400).map(|i| root.join(format!("p/f{i}.go"))).collect();
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                for _ in 0..40 {
+                    index.reresolve();
+                }
+            });
+            scope.spawn(|| {
+                for path in &added {
+                    index.update(path, summary.clone());
+                }
+            });
+        });
+        assert_eq!(index.len(), 600);
+        assert_eq!(index.package_files("example.com/m/p").len(), 400);
+        assert_eq!(index.package_files("example.com/m/old").len(), 200);
     }
 
     #[test]
