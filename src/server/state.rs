@@ -163,25 +163,26 @@ impl State {
     }
 
     /// Brings a document just opened up to date with a pass over the open documents that did
-    /// not find it: its settings read again, its buffer back in the index (the first scan may
-    /// have put the file's disk version there), its findings made again. A publication only if
-    /// they changed, or the heap profile's figures on it did.
-    pub(crate) fn catch_up(
-        &self,
-        uri: &Uri,
-        open: &mut OpenDocument,
-        figures_changed: bool,
-    ) -> Option<Pending> {
-        (open.ctx, open.excluded) = self.file_context(open.path.as_deref());
-        if let Some(path) = &open.path {
-            self.index.update(path, open.summary.clone());
+    /// not find it: the heap profile's figures taken, its settings read again, its buffer back
+    /// in the index (the first scan may have put the file's disk version there), its findings
+    /// made again. Publishes again only if they, or the figures, changed.
+    pub(crate) async fn catch_up(&self, client: &Client, uri: &Uri) {
+        let figures_changed = self.start_heap_figures_of_open(uri);
+        let pending = self.contained(client, uri, |open| {
+            (open.ctx, open.excluded) = self.file_context(open.path.as_deref());
+            if let Some(path) = &open.path {
+                self.index.update(path, open.summary.clone());
+            }
+            self.check(open);
+            let findings = Self::shown_findings(open);
+            if findings == open.findings && !figures_changed {
+                return None;
+            }
+            Some(self.finish_with(uri, open, findings))
+        });
+        if let Some(p) = pending.await {
+            self.publish(client, p).await;
         }
-        self.check(open);
-        let findings = Self::shown_findings(open);
-        if findings == open.findings && !figures_changed {
-            return None;
-        }
-        Some(self.finish_with(uri, open, findings))
     }
 
     /// What a document's checks found, as shown: settings and suppressions applied.

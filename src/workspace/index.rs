@@ -315,6 +315,13 @@ mod tests {
     use super::*;
     use std::fs;
 
+    /// A folder with `gomod` as its go.mod.
+    fn module(gomod: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("go.mod"), gomod).unwrap();
+        dir
+    }
+
     fn summarize(src: &str) -> Arc<FileSummary> {
         let tree = crate::analysis::parse(src);
         Arc::new(FileSummary::new(src, &tree))
@@ -322,9 +329,8 @@ mod tests {
 
     #[test]
     fn resolves_packages_and_users_across_the_module() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = module("module example.com/m\n\ngo 1.22\n");
         let root = dir.path();
-        fs::write(root.join("go.mod"), "module example.com/m\n\ngo 1.22\n").unwrap();
         let index = Index::default();
         let state = root.join("state/state.go");
         let server = root.join("server/server.go");
@@ -356,9 +362,8 @@ mod tests {
     /// running when the editor saves go.mod) are all there after both, each in its package.
     #[test]
     fn files_indexed_during_a_reresolve_are_kept() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = module("module example.com/m\n\ngo 1.22\n");
         let root = dir.path();
-        fs::write(root.join("go.mod"), "module example.com/m\n\ngo 1.22\n").unwrap();
         let index = Index::default();
         let summary = summarize("package p\n\nvar Sessions = map[string]int{}\n");
         for i in 0..200 {
@@ -384,9 +389,8 @@ mod tests {
 
     #[test]
     fn standard_library_packages_have_their_import_paths() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = module("module std\n");
         let root = dir.path();
-        fs::write(root.join("go.mod"), "module std\n").unwrap();
         let index = Index::default();
         assert_eq!(
             index.package_path_of(&root.join("net/http/server.go")),

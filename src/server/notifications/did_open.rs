@@ -42,7 +42,7 @@ impl Backend {
         self.state.docs.insert(item.uri.clone(), open);
         self.state.publish(&self.client, pending).await;
         if self.state.docs_epoch.load(Ordering::SeqCst) != epoch {
-            self.catch_up(&item.uri).await;
+            self.state.catch_up(&self.client, &item.uri).await;
         }
         self.show_config_errors().await;
         self.state
@@ -51,25 +51,6 @@ impl Backend {
         // What was shown for the file from disk is now the buffer's to show.
         self.state.closed_published.remove(&item.uri);
         self.refresh_peers_later(item.uri.to_file_path().map(|p| p.into_owned()));
-    }
-}
-
-impl Backend {
-    /// Does for a document what a pass over the open documents did while it was being opened,
-    /// and publishes again only if what it shows changed.
-    async fn catch_up(&self, uri: &Uri) {
-        let figures_before = self.state.heap_docs.get(uri).map(|f| f.clone());
-        self.state.start_heap_figures_of_open(uri);
-        let figures_changed = self.state.heap_docs.get(uri).map(|f| f.clone()) != figures_before;
-        let pending = self
-            .state
-            .contained(&self.client, uri, |open| {
-                self.state.catch_up(uri, open, figures_changed)
-            })
-            .await;
-        if let Some(p) = pending {
-            self.state.publish(&self.client, p).await;
-        }
     }
 }
 

@@ -172,14 +172,16 @@ impl Backend {
 
 impl State {
     /// An open document's figures from the loaded profile (none for one closed meanwhile).
-    pub(crate) fn start_heap_figures_of_open(&self, uri: &Uri) {
+    /// Whether they changed.
+    pub(crate) fn start_heap_figures_of_open(&self, uri: &Uri) -> bool {
         let Some(path) = self.docs.get(uri).map(|d| d.path.clone()) else {
-            return;
+            return false;
         };
-        self.start_heap_figures(uri, path.as_deref());
+        let changed = self.start_heap_figures(uri, path.as_deref());
         if !self.docs.contains_key(uri) {
             self.heap_docs.remove(uri);
         }
+        changed
     }
 
     /// Analyses an open document again and publishes what it finds.
@@ -193,12 +195,14 @@ impl State {
     }
 
     /// A document's figures, from the loaded profile and the file's path (as on disk).
-    pub(crate) fn start_heap_figures(&self, uri: &Uri, path: Option<&Path>) {
+    /// Whether they changed.
+    pub(crate) fn start_heap_figures(&self, uri: &Uri, path: Option<&Path>) -> bool {
         let overlay = self.heap.read().unwrap_or_else(|e| e.into_inner()).clone();
         let figures: Option<Vec<LineFigure>> = overlay.and_then(|o| {
             let path = path?;
             o.by_file.get(path).cloned()
         });
+        let changed = self.heap_docs.get(uri).as_deref() != figures.as_ref();
         match figures {
             Some(f) => {
                 self.heap_docs.insert(uri.clone(), f);
@@ -207,6 +211,7 @@ impl State {
                 self.heap_docs.remove(uri);
             }
         }
+        changed
     }
 
     /// What a diagnostic on `line` of `uri` adds from the heap profile, if anything.

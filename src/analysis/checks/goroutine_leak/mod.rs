@@ -50,6 +50,10 @@ use tree_sitter::Node;
 use crate::analysis::syntax::{self, text, unparen, Fields};
 use crate::analysis::Finding;
 
+/// The findings that follow from the others of a file: a wait whose partners all come after a
+/// call that never returns (one of `found` is in it, or below it).
+pub use after_stuck::check as check_after_stuck;
+
 /// A mutex held for ever (by a goroutine that locked it twice, or that waits for ever holding
 /// it) makes every other `Lock` of it wait too. Those are reported, each a goroutine that hangs
 /// there, when there are at most this many: past that the mutex is everywhere, and the finding
@@ -176,17 +180,6 @@ pub fn check_made_channels<'t>(
     if syntax::text(decl, source).contains(".Lock()") {
         local_lock::check(decl, source, findings);
     }
-}
-
-/// The findings that follow from the others of a file: a wait whose partners all come after a
-/// call that never returns (one of `found` is in it, or below it).
-pub fn check_after_stuck<'f, 't: 'f, 's: 'f>(
-    source: &str,
-    root: Node<'t>,
-    facts: impl FnOnce() -> &'f facts::FileFacts<'t, 's>,
-    found: &[Finding],
-) -> Vec<Finding> {
-    after_stuck::check(source, root, facts, found)
 }
 
 /// A `go func() { ... }()` statement's literal.
